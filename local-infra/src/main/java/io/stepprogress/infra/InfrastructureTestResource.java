@@ -1,0 +1,47 @@
+package io.stepprogress.infra;
+
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Points a {@code @QuarkusTest} at the {@link Infrastructure#shared() shared} PostgreSQL and Kafka, instead
+ * of Dev Services (which need Docker; disable them in the test profile).
+ * <p>
+ * Optional init argument {@value #DATABASE_ARG} (default {@value #DEFAULT_DATABASE}): the database to create
+ * and connect to. The servers outlive the test class (they are shared); {@link #stop()} leaves them running.
+ * <pre>{@code
+ * @QuarkusTestResource(value = InfrastructureTestResource.class,
+ *         initArgs = @ResourceArg(name = "database", value = "progress"))
+ * }</pre>
+ */
+public class InfrastructureTestResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String DATABASE_ARG = "database";
+    public static final String DEFAULT_DATABASE = "app";
+
+    private String database = DEFAULT_DATABASE;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        String value = initArgs == null ? null : initArgs.get(DATABASE_ARG);
+        database = value == null || value.isBlank() ? DEFAULT_DATABASE : value.trim();
+    }
+
+    @Override
+    public Map<String, String> start() {
+        Infrastructure infrastructure = Infrastructure.shared();
+        PostgresServer postgres = infrastructure.postgres();
+        postgres.createDatabaseIfMissing(database);
+        return Map.of(
+                "quarkus.datasource.jdbc.url", postgres.jdbcUrl(database),
+                "quarkus.datasource.username", postgres.username(),
+                "quarkus.datasource.password", postgres.password(),
+                "kafka.bootstrap.servers", infrastructure.kafka().bootstrapServers());
+    }
+
+    @Override
+    public void stop() {
+        // Shared across test classes: the shutdown hook of Infrastructure.shared() stops the servers.
+    }
+}

@@ -1,0 +1,30 @@
+package io.stepprogress.event;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A project's initialization as clients see it, after a given {@code sequence}. Every event carries the
+ * whole view, so no consumer ever needs to call progress-service back.
+ *
+ * @param progress    weighted overall progress 0..100: sum(weight x step progress) / sum(weight), one decimal
+ * @param currentStep the first running step in plan order, else the first pending one; null once finished
+ * @param reason      why the initialization failed or was cancelled; null otherwise
+ */
+public record InitializationView(
+        String projectId,
+        InitializationStatus status,
+        double progress,
+        String message,
+        String currentStep,
+        long sequence,
+        Instant startedAt,
+        Instant updatedAt,
+        Instant finishedAt,
+        String reason,
+        List<StepView> steps) {
+
+    public InitializationView {
+        steps = List.copyOf(steps);
+    }
+}

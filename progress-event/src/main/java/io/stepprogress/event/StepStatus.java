@@ -1,0 +1,24 @@
+package io.stepprogress.event;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** Status of one step: {@code pending -> running -> completed | failed}; written in lower case on the wire. */
+public enum StepStatus {
+    PENDING, RUNNING, COMPLETED, FAILED;
+
+    public boolean finished() {
+        return this == COMPLETED || this == FAILED;
+    }
+
+    @JsonValue
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    @JsonCreator
+    public static StepStatus fromWire(String value) {
+        return valueOf(value.toUpperCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,111 @@
+package io.stepprogress.progress.initialization;
+
+import io.stepprogress.event.InitializationView;
+import io.stepprogress.progress.initialization.ProgressRequests.CancelRequest;
+import io.stepprogress.progress.initialization.ProgressRequests.CompleteRequest;
+import io.stepprogress.progress.initialization.ProgressRequests.FailRequest;
+import io.stepprogress.progress.initialization.ProgressRequests.PlanRequest;
+import io.stepprogress.progress.initialization.ProgressRequests.ProgressRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/projects/{projectId}")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "initialization", description = "Start a project's initialization and report its steps' progress")
+public class InitializationResource {
+
+    private static final String ID_MESSAGE = "must match " + Plan.ID_PATTERN;
+
+    private final InitializationService service;
+    private final ProgressConfig config;
+
+    InitializationResource(InitializationService service, ProgressConfig config) {
+        this.service = service;
+        this.config = config;
+    }
+
+    @PUT
+    @Path("/initialization")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Start an initialization with a plan (the configured default plan without a body)")
+    @APIResponse(responseCode = "201", description = "Started (new project, or a finished one started again)")
+    @APIResponse(responseCode = "200", description = "The same plan is already in progress")
+    @APIResponse(responseCode = "409", description = "A different plan is in progress")
+    public Response start(@PathParam("projectId") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE)
+                          String projectId,
+                          @Valid PlanRequest body) {
+        Plan plan = body == null ? config.defaultPlanValue() : body.toPlan();
+        InitializationService.Started started = service.start(projectId, plan);
+        if (!started.created()) {
+            return Response.ok(started.view()).build();
+        }
+        return Response.created(UriBuilder.fromResource(InitializationResource.class).path("progress")
+                .build(projectId)).entity(started.view()).build();
+    }
+
+    @POST
+    @Path("/steps/{step}/progress")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Report a step's progress (0..100, never lower than before); starts a pending step")
+    @APIResponse(responseCode = "409", description = "Regression, or the step or initialization is finished")
+    public InitializationView reportProgress(
+            @PathParam("projectId") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE) String projectId,
+            @PathParam("step") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE) String step,
+            @NotNull(message = "a JSON body with progress is required") @Valid ProgressRequest body) {
+        return service.reportProgress(projectId, step, body.progress(), body.message());
+    }
+
+    @POST
+    @Path("/steps/{step}/complete")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Complete a step; completing the last step completes the initialization")
+    public InitializationView complete(
+            @PathParam("projectId") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE) String projectId,
+            @PathParam("step") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE) String step,
+            @Valid CompleteRequest body) {
+        return service.complete(projectId, step, body == null ? null : body.message());
+    }
+
+    @POST
+    @Path("/steps/{step}/fail")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Fail a step, and with it the initialization")
+    public InitializationView fail(
+            @PathParam("projectId") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE) String projectId,
+            @PathParam("step") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE) String step,
+            @NotNull(message = "a JSON body with a reason is required") @Valid FailRequest body) {
+        return service.fail(projectId, step, body.reason());
+    }
+
+    @POST
+    @Path("/initialization/cancel")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Cancel the initialization")
+    public InitializationView cancel(
+            @PathParam("projectId") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE) String projectId,
+            @Valid CancelRequest body) {
+        return service.cancel(projectId, body == null ? null : body.reason());
+    }
+
+    @GET
+    @Path("/progress")
+    @Operation(summary = "The initialization's current view, read from PostgreSQL")
+    public InitializationView progress(
+            @PathParam("projectId") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE) String projectId) {
+        return service.view(projectId);
+    }
+}

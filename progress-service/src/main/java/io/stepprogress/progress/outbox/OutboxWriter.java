@@ -1,0 +1,56 @@
+package io.stepprogress.progress.outbox;
+
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.stepprogress.event.EventJson;
+import io.stepprogress.event.StepProgressUpdated;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.ZoneOffset;
+
+/**
+ * Appends domain events to the outbox inside the caller's transaction (mandatory: an event written
+ * outside the state change it describes would be a dual write). The row is deleted again in the same
+ * transaction: logical decoding still sees the insert, and the table never grows.
+ */
+@ApplicationScoped
+public class OutboxWriter {
+
+    /** Debezium's Outbox Event Router routes and keys by these columns. */
+    static final String AGGREGATE_TYPE = "project";
+
+    private final AgroalDataSource dataSource;
+    private final Counter written;
+
+    OutboxWriter(AgroalDataSource dataSource, MeterRegistry registry) {
+        this.dataSource = dataSource;
+        this.written = Counter.builder("progress.outbox.events.written")
+                .description("StepProgressUpdated events committed to the outbox").register(registry);
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void append(StepProgressUpdated event) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO outbox_event (id, aggregatetype, "
+                     + "aggregateid, type, payload, occurred_at) VALUES (?, ?, ?, ?, ?::jsonb, ?)");
+             PreparedStatement delete = connection.prepareStatement("DELETE FROM outbox_event WHERE id = ?")) {
+            insert.setObject(1, event.eventId());
+            insert.setString(2, AGGREGATE_TYPE);
+            insert.setString(3, event.projectId());
+            insert.setString(4, event.type());
+            insert.setString(5, EventJson.write(event));
+            insert.setObject(6, event.occurredAt().atOffset(ZoneOffset.UTC));
+            insert.executeUpdate();
+            delete.setObject(1, event.eventId());
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot append event " + event.eventId() + " to the outbox", e);
+        }
+        // Counted before commit: a rollback after this point is rare and only makes the gauge conservative.
+        written.increment();
+    }
+}

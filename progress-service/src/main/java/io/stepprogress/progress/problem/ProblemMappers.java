@@ -1,0 +1,161 @@
+package io.stepprogress.progress.problem;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Path;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Turns every failure into {@code application/problem+json}. Details name the input at fault in the
+ * caller's terms (JSON fields, path parameters) and never carry class names or stack traces.
+ */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    private final ObjectMapper mapper;
+
+    ProblemMappers(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e, UriInfo uri) {
+        return respond(Problem.of(e.status(), e.title(), e.getMessage(), path(uri), List.of()));
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(ConstraintViolationException e, UriInfo uri) {
+        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new Problem.FieldError(field(v.getPropertyPath()), v.getMessage()))
+                .sorted(Comparator.comparing(Problem.FieldError::field))
+                .toList();
+        String detail = errors.stream().map(err -> err.field().isEmpty() ? err.message()
+                : err.field() + " " + err.message()).collect(Collectors.joining("; "));
+        return respond(Problem.of(400, "Invalid request", detail, path(uri), errors));
+    }
+
+    @ServerExceptionMapper
+    public Response unreadable(JsonProcessingException e, UriInfo uri) {
+        return respond(Problem.of(400, "Malformed JSON", describe(e), path(uri), List.of()));
+    }
+
+    /** Declared for the subtype too: Quarkus REST ships its own mapper for it, which answers plain JSON. */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e, UriInfo uri) {
+        return unreadable(e, uri);
+    }
+
+    @ServerExceptionMapper
+    public Response http(WebApplicationException e, UriInfo uri) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return unreadable(json, uri);
+        }
+        int status = e.getResponse().getStatus();
+        Response.StatusType type = Response.Status.fromStatusCode(status);
+        String title = type == null ? "HTTP " + status : type.getReasonPhrase();
+        String detail = switch (status) {
+            case 404 -> "no resource at this path";
+            case 405 -> "this path does not accept that method";
+            case 406 -> "this resource answers application/json only";
+            case 415 -> "send the body as application/json";
+            case 400 -> "the request could not be read; send a JSON object";
+            default -> title;
+        };
+        return respond(Problem.of(status, title, detail, path(uri), List.of()));
+    }
+
+    /** Anything unexpected: logged with an id the caller can quote; the response says nothing internal. */
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e, UriInfo uri) {
+        String id = UUID.randomUUID().toString();
+        LOG.errorf(e, "unexpected failure %s on %s", id, path(uri));
+        return respond(Problem.of(500, "Internal error",
+                "the request failed on our side; quote error id " + id, path(uri), List.of()));
+    }
+
+    private Response respond(Problem problem) {
+        try {
+            return Response.status(problem.status()).type(Problem.MEDIA_TYPE)
+                    .entity(mapper.writeValueAsString(problem)).build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a problem", e);
+        }
+    }
+
+    /** "start.body.steps[0].weight" -> "steps[0].weight"; "reportProgress.projectId" -> "projectId". */
+    static String field(Path propertyPath) {
+        List<String> nodes = new ArrayList<>();
+        for (Path.Node node : propertyPath) {
+            String name = node.getName();
+            if (node.getIndex() != null && !nodes.isEmpty()) {
+                int last = nodes.size() - 1;
+                nodes.set(last, nodes.get(last) + "[" + node.getIndex() + "]");
+            }
+            if (name != null && !name.startsWith("<")) {
+                nodes.add(name);
+            }
+        }
+        // Drop the method name, then the body parameter's own name: callers know fields, not Java parameters.
+        List<String> rest = nodes.size() > 1 ? nodes.subList(1, nodes.size()) : nodes;
+        if (rest.size() > 1 && rest.get(0).startsWith("body")) {
+            rest = rest.subList(1, rest.size());
+        } else if (rest.size() == 1 && rest.get(0).equals("body")) {
+            return "";
+        }
+        return String.join(".", rest);
+    }
+
+    private static String describe(JsonProcessingException e) {
+        if (e instanceof JsonParseException) {
+            return "the body is not valid JSON" + location(e);
+        }
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            String field = mapping.getPath().stream()
+                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+            return "field '" + field + "' must be " + expected(e) + location(e);
+        }
+        return "the body does not match the expected JSON object" + location(e);
+    }
+
+    private static String expected(JsonProcessingException e) {
+        Class<?> target = e instanceof MismatchedInputException mismatch ? mismatch.getTargetType() : null;
+        if (target == null) {
+            return "of another type";
+        }
+        if (target == Integer.class || target == int.class || target == Long.class || target == long.class) {
+            return "an integer";
+        }
+        if (target == String.class) {
+            return "a string";
+        }
+        if (java.util.Collection.class.isAssignableFrom(target)) {
+            return "an array";
+        }
+        return "an object";
+    }
+
+    private static String location(JsonProcessingException e) {
+        return e.getLocation() == null ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    }
+
+    private static String path(UriInfo uri) {
+        return uri == null ? null : uri.getRequestUri().getRawPath();
+    }
+}

@@ -1,0 +1,128 @@
+package io.stepprogress.progress.relay;
+
+import io.stepprogress.event.ProgressTopics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Sends a batch and returns only when Kafka acknowledged every record (acks=all, idempotent producer).
+ * After any failure the producer is replaced, so a producer left in a fatal state never blocks recovery.
+ */
+final class KafkaPublisher implements AutoCloseable {
+
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
+
+    private final String bootstrapServers;
+    private final RelayConfig config;
+    private KafkaProducer<String, byte[]> producer;
+    private boolean topicReady;
+
+    KafkaPublisher(String bootstrapServers, RelayConfig config) {
+        this.bootstrapServers = bootstrapServers;
+        this.config = config;
+    }
+
+    /** @param acked called once per event after Kafka acknowledged it, in batch order */
+    void publish(List<OutboxEvent> events, Consumer<OutboxEvent> acked) throws PublishException {
+        if (events.isEmpty()) {
+            return;
+        }
+        try {
+            ensureTopic();
+            KafkaProducer<String, byte[]> kafka = producer();
+            List<Future<RecordMetadata>> sends = new ArrayList<>(events.size());
+            for (OutboxEvent event : events) {
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(config.topic(), event.projectId(),
+                        event.payload());
+                record.headers().add(new RecordHeader(ProgressTopics.EVENT_ID_HEADER,
+                        event.eventId().getBytes(StandardCharsets.UTF_8)));
+                record.headers().add(new RecordHeader(ProgressTopics.EVENT_TYPE_HEADER,
+                        event.eventType().getBytes(StandardCharsets.UTF_8)));
+                sends.add(kafka.send(record));
+            }
+            for (int i = 0; i < sends.size(); i++) {
+                sends.get(i).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                acked.accept(events.get(i));
+            }
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            discardProducer();
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new PublishException("Kafka did not acknowledge a batch of " + events.size() + " events: "
+                    + cause, cause);
+        } catch (InterruptedException e) {
+            discardProducer();
+            Thread.currentThread().interrupt();
+            throw new PublishException("interrupted while waiting for Kafka", e);
+        }
+    }
+
+    private void ensureTopic() throws ExecutionException, InterruptedException, TimeoutException {
+        if (topicReady) {
+            return;
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000))) {
+            admin.createTopics(List.of(new NewTopic(config.topic(), config.partitions(), config.replicationFactor())))
+                    .all().get(15, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+        topicReady = true;
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
+        if (producer == null) {
+            Properties props = new Properties();
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            props.put(ProducerConfig.CLIENT_ID_CONFIG, "progress-outbox-relay");
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            props.put(ProducerConfig.LINGER_MS_CONFIG, config.lingerMs());
+            props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+            props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_000);
+            props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 9_000);
+            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            producer = new KafkaProducer<>(props);
+        }
+        return producer;
+    }
+
+    private void discardProducer() {
+        if (producer != null) {
+            producer.close(Duration.ZERO);
+            producer = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+            producer = null;
+        }
+    }
+}

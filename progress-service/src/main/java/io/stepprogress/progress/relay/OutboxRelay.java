@@ -1,0 +1,264 @@
+package io.stepprogress.progress.relay;
+
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import io.debezium.embedded.Connect;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * The outbox relay: Debezium's embedded engine reads the outbox through logical decoding (pgoutput),
+ * the Outbox Event Router turns each row into a keyed record, and this class publishes every batch to
+ * Kafka before it marks the batch processed. When Kafka fails, the same batch is retried with backoff and
+ * nothing is marked, so nothing is lost (at-least-once). When the engine itself fails (PostgreSQL gone),
+ * it is started again after a backoff. The write API never depends on any of this.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+
+    private final RelayConfig config;
+    private final RelayEngineProperties engineProperties;
+    private final String bootstrapServers;
+    private final Counter relayed;
+    private final Counter failures;
+    private final Counter engineRestarts;
+    private final Timer lag;
+    private final AtomicReference<RelayState> state = new AtomicReference<>(RelayState.STOPPED);
+    private final AtomicReference<String> lastError = new AtomicReference<>();
+
+    private volatile Run current;
+
+    OutboxRelay(RelayConfig config, RelayEngineProperties engineProperties,
+                @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, MeterRegistry registry) {
+        this.config = config;
+        this.engineProperties = engineProperties;
+        this.bootstrapServers = bootstrapServers;
+        this.relayed = Counter.builder("progress.relay.events.relayed")
+                .description("Outbox events acknowledged by Kafka").register(registry);
+        this.failures = Counter.builder("progress.relay.failures")
+                .description("Batches Kafka did not acknowledge (each is retried)").register(registry);
+        this.engineRestarts = Counter.builder("progress.relay.engine.restarts")
+                .description("Times the Debezium engine stopped on an error and was started again").register(registry);
+        this.lag = Timer.builder("progress.relay.lag")
+                .description("From the event's occurredAt (commit) to Kafka's acknowledgement")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(5)).register(registry);
+        Gauge.builder("progress.relay.up", state, s -> s.get() == RelayState.RUNNING ? 1 : 0)
+                .description("1 while the relay streams and Kafka acknowledges").register(registry);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (config.enabled()) {
+            start();
+        } else {
+            LOG.warn("outbox relay disabled (progress.relay.enabled=false): events stay in the WAL");
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    public RelayState state() {
+        return state.get();
+    }
+
+    public String lastError() {
+        return lastError.get();
+    }
+
+    public synchronized void start() {
+        if (current != null) {
+            return;
+        }
+        current = new Run();
+        current.launch();
+    }
+
+    /** Stops the engine; what was not acknowledged by Kafka is relayed again by the next start. */
+    public synchronized void stop() {
+        Run run = current;
+        current = null;
+        if (run != null) {
+            run.shutdown();
+        }
+        state.set(RelayState.STOPPED);
+    }
+
+    /** One lifetime of the relay: an engine, restarted on failure until {@link #stop()}. */
+    private final class Run {
+
+        private final CountDownLatch stopping = new CountDownLatch(1);
+        private final ExecutorService engineThread = Executors.newSingleThreadExecutor(
+                r -> new Thread(r, "outbox-relay-engine"));
+        private final KafkaPublisher publisher = new KafkaPublisher(bootstrapServers, config);
+        private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+
+        void launch() {
+            engineThread.execute(this::superviseEngine);
+        }
+
+        /** Runs the engine; when it ends on an error, waits and runs a new one, until stopped. */
+        private void superviseEngine() {
+            Duration backoff = config.retryInitialBackoff();
+            while (stopping.getCount() > 0) {
+                state.set(RelayState.STARTING);
+                AtomicReference<Throwable> failure = new AtomicReference<>();
+                engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+                        .using(engineProperties.build())
+                        .using(OutboxRelay.class.getClassLoader())
+                        .notifying(this::handleBatch)
+                        .using((success, message, error) -> {
+                            if (!success) {
+                                failure.set(error != null ? error : new IllegalStateException(message));
+                            }
+                        })
+                        .build();
+                engine.run();
+                if (stopping.getCount() == 0) {
+                    return;
+                }
+                Throwable error = failure.get();
+                lastError.set(String.valueOf(error));
+                engineRestarts.increment();
+                state.set(RelayState.RESTARTING);
+                LOG.warnf("outbox relay engine stopped (%s); restarting in %d ms", error, backoff.toMillis());
+                if (awaitStop(backoff)) {
+                    return;
+                }
+                backoff = min(backoff.multipliedBy(2), config.retryMaxBackoff());
+            }
+        }
+
+        private void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
+                                 DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+                throws InterruptedException {
+            List<OutboxEvent> events = new ArrayList<>(records.size());
+            for (RecordChangeEvent<SourceRecord> record : records) {
+                // Heartbeats and heartbeat-table changes only move the offset; they are not events.
+                if (config.topic().equals(record.record().topic())) {
+                    events.add(toEvent(record.record()));
+                }
+            }
+            publishUntilAcknowledged(events);
+            for (RecordChangeEvent<SourceRecord> record : records) {
+                committer.markProcessed(record);
+            }
+            committer.markBatchFinished();
+        }
+
+        private void publishUntilAcknowledged(List<OutboxEvent> events) throws InterruptedException {
+            Duration backoff = config.retryInitialBackoff();
+            while (true) {
+                if (stopping.getCount() == 0) {
+                    throw new InterruptedException("relay stopping; the batch will be relayed again on start");
+                }
+                try {
+                    publisher.publish(events, this::acknowledged);
+                    state.set(RelayState.RUNNING);
+                    return;
+                } catch (PublishException e) {
+                    failures.increment();
+                    lastError.set(e.getMessage());
+                    if (state.getAndSet(RelayState.PUBLISH_FAILING) != RelayState.PUBLISH_FAILING) {
+                        LOG.warnf("outbox relay cannot publish, retrying until Kafka answers: %s", e.getMessage());
+                    }
+                    if (awaitStop(backoff)) {
+                        throw new InterruptedException("relay stopping; the batch will be relayed again on start");
+                    }
+                    backoff = min(backoff.multipliedBy(2), config.retryMaxBackoff());
+                }
+            }
+        }
+
+        private void acknowledged(OutboxEvent event) {
+            relayed.increment();
+            if (event.occurredAt() != null) {
+                lag.record(Duration.between(event.occurredAt(), Instant.now()));
+            }
+        }
+
+        private boolean awaitStop(Duration timeout) {
+            try {
+                return stopping.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+        }
+
+        void shutdown() {
+            stopping.countDown();
+            DebeziumEngine<?> running = engine;
+            if (running != null) {
+                try {
+                    running.close();
+                } catch (IOException e) {
+                    LOG.warn("outbox relay engine did not close cleanly", e);
+                }
+            }
+            engineThread.shutdown();
+            try {
+                if (!engineThread.awaitTermination(30, TimeUnit.SECONDS)) {
+                    engineThread.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            publisher.close();
+        }
+    }
+
+    static OutboxEvent toEvent(SourceRecord record) {
+        Object value = record.value();
+        byte[] payload = value instanceof byte[] bytes ? bytes : String.valueOf(value).getBytes(StandardCharsets.UTF_8);
+        return new OutboxEvent(String.valueOf(record.key()), payload, header(record, "id"),
+                header(record, "eventType"), occurredAt(header(record, "occurredAt")));
+    }
+
+    private static String header(SourceRecord record, String name) {
+        Header header = record.headers().lastWithName(name);
+        return header == null || header.value() == null ? null : String.valueOf(header.value());
+    }
+
+    private static Instant occurredAt(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

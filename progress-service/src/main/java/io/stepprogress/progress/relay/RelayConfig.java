@@ -1,0 +1,64 @@
+package io.stepprogress.progress.relay;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+
+@ConfigMapping(prefix = "progress.relay")
+public interface RelayConfig {
+
+    /** Off only for tests that must not publish; the write API works either way. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Kafka topic the events go to (see ProgressTopics.PROJECT_PROGRESS). */
+    @WithDefault("project-progress")
+    String topic();
+
+    /** Partitions when the relay creates the topic; per-project order holds for any count. */
+    @WithDefault("3")
+    int partitions();
+
+    @WithDefault("1")
+    short replicationFactor();
+
+    @WithDefault("progress_outbox")
+    String slotName();
+
+    /** Created by the schema migration, limited to the outbox (and heartbeat) tables. */
+    @WithDefault("progress_outbox")
+    String publicationName();
+
+    /** How long Debezium waits when its queue is empty: the default 500 ms adds up to 500 ms of latency. */
+    @WithDefault("10ms")
+    Duration pollInterval();
+
+    @WithDefault("2048")
+    int maxBatchSize();
+
+    /** Keeps the slot's confirmed position moving on a quiet database, so WAL is not retained. */
+    @WithDefault("10s")
+    Duration heartbeatInterval();
+
+    /** How often relayed positions are stored; a crash redelivers at most this much (duplicates, never loss). */
+    @WithDefault("1s")
+    Duration offsetFlushInterval();
+
+    @WithDefault("200ms")
+    Duration retryInitialBackoff();
+
+    @WithDefault("5s")
+    Duration retryMaxBackoff();
+
+    /** Producer linger: 0 favours latency; a few ms favour throughput under load. */
+    @WithDefault("0")
+    int lingerMs();
+
+    /** How often the replication slot's backlog is measured for metrics and health. */
+    @WithDefault("5s")
+    Duration lagProbeInterval();
+
+    /** Extra Debezium engine properties, passed as they are (e.g. progress.relay.debezium."max.queue.size"). */
+    Map<String, String> debezium();
+}
