@@ -4,13 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.File;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -38,6 +44,34 @@ class EmbeddedInfrastructureTest {
         infrastructure = Infrastructure.shared();
         System.out.printf("Shared infrastructure (%s) ready in %d ms%n", infrastructure.mode(), millisSince(started));
         assertThat(Infrastructure.shared()).as("one per JVM").isSameAs(infrastructure);
+    }
+
+    @Test
+    void sharedIsOnePerJvmEvenWhenLoadedByAnotherClassLoader() throws Exception {
+        // As under Quarkus, which loads test dependencies with a class loader per application.
+        URL[] classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(entry -> {
+                    try {
+                        return Paths.get(entry).toUri().toURL();
+                    } catch (MalformedURLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .toArray(URL[]::new);
+        try (URLClassLoader isolated = new URLClassLoader(classpath, ClassLoader.getPlatformClassLoader())) {
+            Class<?> otherInfrastructure = isolated.loadClass(Infrastructure.class.getName());
+            assertThat(otherInfrastructure).isNotSameAs(Infrastructure.class);
+
+            Object other = otherInfrastructure.getMethod("shared").invoke(null);
+            Object otherPostgres = otherInfrastructure.getMethod("postgres").invoke(other);
+            Object otherKafka = otherInfrastructure.getMethod("kafka").invoke(other);
+            assertThat(isolated.loadClass(PostgresServer.class.getName()).getMethod("jdbcUrl", String.class)
+                    .invoke(otherPostgres, "app"))
+                    .isEqualTo(infrastructure.postgres().jdbcUrl("app"));
+            assertThat(isolated.loadClass(KafkaServer.class.getName()).getMethod("bootstrapServers")
+                    .invoke(otherKafka))
+                    .isEqualTo(infrastructure.kafka().bootstrapServers());
+        }
     }
 
     @Test

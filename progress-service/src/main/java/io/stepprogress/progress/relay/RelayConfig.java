@@ -30,8 +30,11 @@ public interface RelayConfig {
     @WithDefault("progress_outbox")
     String publicationName();
 
-    /** How long Debezium waits when its queue is empty: the default 500 ms adds up to 500 ms of latency. */
-    @WithDefault("10ms")
+    /**
+     * How long Debezium waits when the replication stream is idle: its 500 ms default adds up to 500 ms of
+     * latency. Measured at 100 updates/s: 10 ms gave a 16-18 ms median, 5 ms 11 ms, 1 ms 7-8 ms (more idle wake-ups).
+     */
+    @WithDefault("5ms")
     Duration pollInterval();
 
     @WithDefault("2048")

@@ -1,0 +1,34 @@
+package io.stepprogress.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class InfrastructureTestResourceTest {
+
+    @Test
+    void pointsQuarkusAtTheSharedServersAndCreatesTheDatabase() throws Exception {
+        InfrastructureTestResource resource = new InfrastructureTestResource();
+        resource.init(Map.of("database", "resource_test"));
+
+        Map<String, String> config = resource.start();
+
+        Infrastructure shared = Infrastructure.shared();
+        assertThat(config).containsOnlyKeys("quarkus.datasource.jdbc.url", "quarkus.datasource.username",
+                "quarkus.datasource.password", "kafka.bootstrap.servers");
+        assertThat(config).containsEntry("quarkus.datasource.jdbc.url", shared.postgres().jdbcUrl("resource_test"))
+                .containsEntry("kafka.bootstrap.servers", shared.kafka().bootstrapServers());
+        try (Connection connection = Databases.connect(config.get("quarkus.datasource.jdbc.url"),
+                config.get("quarkus.datasource.username"), config.get("quarkus.datasource.password"))) {
+            assertThat(connection.getCatalog()).isEqualTo("resource_test");
+        }
+        resource.stop(); // leaves the shared servers running
+        try (Connection again = Databases.connect(shared.postgres().jdbcUrl("resource_test"),
+                shared.postgres().username(), shared.postgres().password())) {
+            assertThat(again.isValid(1)).isTrue();
+        }
+    }
+}
