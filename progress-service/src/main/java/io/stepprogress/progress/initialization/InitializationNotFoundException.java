@@ -1,6 +1,6 @@
 package io.stepprogress.progress.initialization;
 
-import io.stepprogress.progress.problem.ProblemException;
+import io.stepprogress.problem.ProblemException;
 
 /** No initialization for that project, or no such step in its plan: 404. */
 public final class InitializationNotFoundException extends ProblemException {

@@ -1,6 +1,6 @@
 package io.stepprogress.progress.initialization;
 
-import io.stepprogress.progress.problem.ProblemException;
+import io.stepprogress.problem.ProblemException;
 
 /** A plan breaks a rule (empty, too long, duplicate names, weight <= 0): 400. */
 public final class InvalidPlanException extends ProblemException {

@@ -1,6 +1,6 @@
 package io.stepprogress.progress.initialization;
 
-import io.stepprogress.progress.problem.ProblemException;
+import io.stepprogress.problem.ProblemException;
 
 /** The change contradicts the current state (regression, finished step or initialization, other plan): 409. */
 public final class TransitionRejectedException extends ProblemException {

@@ -1,4 +1,4 @@
-package io.stepprogress.progress.problem;
+package io.stepprogress.problem;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;

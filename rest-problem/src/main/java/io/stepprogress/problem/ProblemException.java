@@ -1,4 +1,4 @@
-package io.stepprogress.progress.problem;
+package io.stepprogress.problem;
 
 /**
  * A failure the caller caused and can understand: mapped to an RFC 9457 problem with this status, title

@@ -1,0 +1,51 @@
+package io.stepprogress.notifier.readmodel;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.stepprogress.event.EventJson;
+import io.stepprogress.event.ProgressTopics;
+import io.stepprogress.event.StepProgressUpdated;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Feeds the read model from {@link ProgressTopics#PROJECT_PROGRESS}. Each notifier instance consumes in a
+ * group of its own from the earliest offset, so every instance sees every event and rebuilds its state on
+ * start; nothing is committed.
+ */
+@ApplicationScoped
+public class ProgressConsumer {
+
+    /** The channel name is the topic name: code, configuration and tests share this constant. */
+    public static final String CHANNEL = ProgressTopics.PROJECT_PROGRESS;
+
+    private static final Logger LOG = Logger.getLogger(ProgressConsumer.class);
+
+    private final ProjectReadModel readModel;
+    private final CatchUp catchUp;
+    private final Counter poison;
+
+    ProgressConsumer(ProjectReadModel readModel, CatchUp catchUp, MeterRegistry registry) {
+        this.readModel = readModel;
+        this.catchUp = catchUp;
+        this.poison = Counter.builder("notifier.events.unreadable")
+                .description("Records that are not a StepProgressUpdated, skipped").register(registry);
+    }
+
+    @Incoming(CHANNEL)
+    public void consume(ConsumerRecord<String, byte[]> record) {
+        try {
+            StepProgressUpdated event = EventJson.read(record.value());
+            readModel.apply(event, new String(record.value(), StandardCharsets.UTF_8));
+        } catch (EventJson.InvalidEventException e) {
+            poison.increment();
+            LOG.warnf("skipping unreadable record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
+                    e.getMessage());
+        } finally {
+            catchUp.consumed(record.partition(), record.offset());
+        }
+    }
+}

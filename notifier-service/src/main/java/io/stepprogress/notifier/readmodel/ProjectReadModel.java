@@ -1,0 +1,146 @@
+package io.stepprogress.notifier.readmodel;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.stepprogress.event.EventJson;
+import io.stepprogress.event.InitializationStatus;
+import io.stepprogress.event.InitializationView;
+import io.stepprogress.event.StepProgressUpdated;
+import io.stepprogress.notifier.NotifierConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import org.jboss.logging.Logger;
+
+/**
+ * The notifier's read model: per project, the latest view (every event carries it) and a bounded recent
+ * history. It is memory only, rebuilt from the topic when the service starts, and never touches a
+ * database: reads are map lookups.
+ */
+@ApplicationScoped
+public class ProjectReadModel {
+
+    private static final Logger LOG = Logger.getLogger(ProjectReadModel.class);
+    private static final ObjectMapper MAPPER = EventJson.configure(new ObjectMapper());
+
+    private final NotifierConfig config;
+    private final Map<String, ProjectStream> streams = new ConcurrentHashMap<>();
+    private final Set<Subscriber> overviewSubscribers = new CopyOnWriteArraySet<>();
+    private final Counter applied;
+    private final Counter dropped;
+    private final Counter gaps;
+
+    ProjectReadModel(NotifierConfig config, MeterRegistry registry) {
+        this.config = config;
+        this.applied = Counter.builder("notifier.events.applied").description("Events applied to the read model")
+                .register(registry);
+        this.dropped = Counter.builder("notifier.events.dropped")
+                .description("Duplicate or stale events (sequence not newer), dropped").register(registry);
+        this.gaps = Counter.builder("notifier.sequence.gaps")
+                .description("Events that arrived after a missing sequence").register(registry);
+        Gauge.builder("notifier.projects", streams, Map::size).description("Projects held in memory")
+                .register(registry);
+    }
+
+    /** Applies an event (duplicates and old sequences are dropped) and pushes it to subscribers. */
+    public void apply(StepProgressUpdated event, String json) {
+        ProjectStream stream = stream(event.projectId());
+        ProjectStream.Outcome outcome = stream.accept(event, json, ProjectReadModel::snapshot);
+        if (outcome == ProjectStream.Outcome.DUPLICATE_OR_STALE) {
+            dropped.increment();
+            return;
+        }
+        if (outcome == ProjectStream.Outcome.APPLIED_AFTER_GAP) {
+            gaps.increment();
+            LOG.warnf("project %s: sequence %d arrived after a gap", event.projectId(), event.sequence());
+        }
+        applied.increment();
+        if (!overviewSubscribers.isEmpty()) {
+            List<Frame> frame = List.of(Frame.of("project", 0, EventJson.write(event.initialization()),
+                    event.occurredAt()));
+            overviewSubscribers.forEach(s -> s.deliver(frame));
+        }
+    }
+
+    public Optional<InitializationView> view(String projectId) {
+        ProjectStream stream = streams.get(projectId);
+        return stream == null ? Optional.empty() : Optional.ofNullable(stream.view());
+    }
+
+    /** Most recently updated first. */
+    public List<InitializationView> recent(Optional<InitializationStatus> status, int limit) {
+        return streams.values().stream().map(ProjectStream::view)
+                .filter(v -> v != null && status.map(s -> v.status() == s).orElse(true))
+                .sorted(Comparator.comparing(InitializationView::updatedAt, Comparator.nullsLast(
+                        Comparator.<Instant>reverseOrder())))
+                .limit(limit).toList();
+    }
+
+    public void subscribe(String projectId, Subscriber subscriber, OptionalLong lastEventId) {
+        stream(projectId).subscribe(subscriber, lastEventId, ProjectReadModel::snapshot);
+    }
+
+    public void unsubscribe(String projectId, Subscriber subscriber) {
+        ProjectStream stream = streams.get(projectId);
+        if (stream != null) {
+            stream.unsubscribe(subscriber);
+        }
+    }
+
+    /** The overview stream: every project's view as it changes, after a first list of recent ones. */
+    public void subscribeOverview(Subscriber subscriber, int limit) {
+        overviewSubscribers.add(subscriber);
+        subscriber.deliver(List.of(Frame.of("projects", 0, EventJson.write(recent(Optional.empty(), limit)), null)));
+    }
+
+    public void unsubscribeOverview(Subscriber subscriber) {
+        overviewSubscribers.remove(subscriber);
+    }
+
+    private ProjectStream stream(String projectId) {
+        ProjectStream stream = streams.get(projectId);
+        if (stream != null) {
+            return stream;
+        }
+        if (streams.size() >= config.maxProjects()) {
+            evictIdle();
+        }
+        return streams.computeIfAbsent(projectId, id -> new ProjectStream(id, config.historySize()));
+    }
+
+    /** Forgets the least recently updated projects that are finished (or never started) and unwatched. */
+    private synchronized void evictIdle() {
+        int excess = streams.size() - config.maxProjects() + Math.max(1, config.maxProjects() / 10);
+        streams.values().stream().filter(ProjectStream::idle)
+                .sorted(Comparator.comparing((ProjectStream s) -> s.view() == null ? Instant.MIN : s.view().updatedAt()))
+                .limit(Math.max(excess, 0))
+                .forEach(s -> streams.remove(s.projectId(), s));
+    }
+
+    static Frame snapshot(ProjectStream.SnapshotRequest request) {
+        String data;
+        if (request.resumed() == null) {
+            data = EventJson.write(request.view());
+        } else {
+            ObjectNode node = MAPPER.valueToTree(request.view());
+            node.put("resumed", request.resumed());
+            try {
+                data = MAPPER.writeValueAsString(node);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return Frame.of("snapshot", request.view().sequence(), data, null, request.view());
+    }
+}

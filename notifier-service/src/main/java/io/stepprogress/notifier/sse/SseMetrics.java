@@ -1,0 +1,55 @@
+package io.stepprogress.notifier.sse;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+
+@ApplicationScoped
+public class SseMetrics {
+
+    private final AtomicInteger connected = new AtomicInteger();
+    private final Counter delivered;
+    private final Counter slowDropped;
+    private final Timer deliveryLag;
+
+    SseMetrics(MeterRegistry registry) {
+        Gauge.builder("notifier.sse.clients", connected, AtomicInteger::get)
+                .description("Open Server-Sent Events connections").register(registry);
+        delivered = Counter.builder("notifier.sse.events.delivered")
+                .description("Event frames written to SSE clients").register(registry);
+        slowDropped = Counter.builder("notifier.sse.slow.clients.dropped")
+                .description("Connections closed because the client did not keep up").register(registry);
+        deliveryLag = Timer.builder("notifier.sse.delivery.lag")
+                .description("From the event's occurredAt to its frame written to a client")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(1)).register(registry);
+    }
+
+    void opened() {
+        connected.incrementAndGet();
+    }
+
+    void closed() {
+        connected.decrementAndGet();
+    }
+
+    void delivered(Instant occurredAt) {
+        delivered.increment();
+        if (occurredAt != null) {
+            deliveryLag.record(Duration.between(occurredAt, Instant.now()));
+        }
+    }
+
+    void droppedSlowClient() {
+        slowDropped.increment();
+    }
+
+    public int connected() {
+        return connected.get();
+    }
+}
