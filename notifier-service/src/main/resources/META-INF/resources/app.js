@@ -391,14 +391,16 @@ function overviewPage(initialFilter) {
     updateBadge(r.badge, view.status);
     setText(r.percent, formatPercent(view.progress));
     updateBar(r.bar, view.progress, view.status);
+    const steps = view.steps || [];
+    const done = steps.filter((s) => s.status === 'completed').length;
+    const current = steps.find((s) => s.name === view.currentStep);
     let detail;
     if (view.reason && FINISHED.has(view.status)) detail = view.reason;
-    else if (view.currentStep) detail = stepLabel(view, view.currentStep) + (view.message ? ' — ' + view.message : '');
+    else if (view.status === 'completed') detail = `${done} of ${steps.length} steps completed`;
+    else if (current) detail = (current.label || current.name) + (current.message ? ' — ' + current.message : '');
     else detail = view.message || '';
     setText(r.detail, detail);
     r.detail.classList.toggle('row-reason', Boolean(view.reason && FINISHED.has(view.status)));
-    const steps = view.steps || [];
-    const done = steps.filter((s) => s.status === 'completed').length;
     r.detail.title = `${done} of ${steps.length} steps completed`;
     refreshTime(r, view);
   }
@@ -510,9 +512,10 @@ function detailPage(projectId) {
   const overallPercent = el('span', { className: 'overall-percent', text: '0%' });
   const overallBar = progressBar('Overall progress', 'bar-large');
   overallBar.id = 'overall-progress';
+  const nowStep = el('strong', { className: 'now-step' });
+  const nowMessage = el('span', { className: 'now-message' });
+  const nowLine = el('p', { className: 'overall-now' }, nowStep, nowMessage);
   const metaValues = {
-    currentStep: el('dd'),
-    message: el('dd'),
     elapsed: el('dd'),
     started: el('dd'),
     updated: el('dd'),
@@ -520,14 +523,14 @@ function detailPage(projectId) {
   };
   const metaItems = {};
   const meta = el('dl', { className: 'meta' });
-  for (const [key, title] of [['currentStep', 'Current step'], ['message', 'Message'], ['elapsed', 'Elapsed'],
-    ['started', 'Started'], ['updated', 'Updated'], ['finished', 'Finished']]) {
+  for (const [key, title] of [['elapsed', 'Elapsed'], ['started', 'Started'], ['updated', 'Last update'],
+    ['finished', 'Finished']]) {
     metaItems[key] = el('div', { className: 'meta-item meta-' + key }, el('dt', { text: title }), metaValues[key]);
     meta.append(metaItems[key]);
   }
   const overall = el('section', { className: 'card overall', attrs: { 'aria-label': 'Overall progress' } },
     el('div', { className: 'overall-head' }, el('span', { className: 'overall-title', text: 'Overall progress' }), overallPercent),
-    overallBar, meta);
+    overallBar, nowLine, meta);
 
   const reasonTitle = el('p', { className: 'reason-title' });
   const reason = el('p', { id: 'project-reason', className: 'reason-text' });
@@ -550,7 +553,7 @@ function detailPage(projectId) {
 
   const root = el('section', { className: 'page detail' },
     back,
-    el('div', { className: 'page-head' }, heading, status),
+    el('div', { className: 'page-head detail-head' }, heading, status),
     invalid ? invalidNotice : waiting,
     content);
 
@@ -595,10 +598,20 @@ function detailPage(projectId) {
     updateBar(overallBar, view.progress, view.status);
 
     const steps = Array.isArray(view.steps) ? view.steps : [];
-    setText(metaValues.currentStep, view.currentStep ? stepLabel(view, view.currentStep) : '—');
-    metaItems.currentStep.hidden = !view.currentStep;
-    setText(metaValues.message, view.message || '');
-    metaItems.message.hidden = !view.message;
+    // What is happening now: the current step and the latest message; a summary once finished.
+    const finished = FINISHED.has(view.status);
+    const failedStep = steps.find((s) => s.status === 'failed');
+    let now = '';
+    if (!finished && view.currentStep) now = stepLabel(view, view.currentStep);
+    else if (view.status === 'completed') now = `All ${steps.length} step${steps.length === 1 ? '' : 's'} completed`;
+    else if (view.status === 'failed') now = failedStep ? `Failed at ${failedStep.label || failedStep.name}` : 'Failed';
+    else if (view.status === 'cancelled') now = 'Cancelled';
+    setText(nowStep, now);
+    // The current step's own message; the view's message is the latest of any step.
+    const current = steps.find((s) => s.name === view.currentStep);
+    const message = finished ? '' : current ? (current.message || '') : (view.message || '');
+    setText(nowMessage, now && message ? ' — ' + message : message);
+    nowLine.hidden = !now && !message;
     setText(metaValues.started, formatClock(view.startedAt));
     metaItems.started.hidden = !view.startedAt;
     setText(metaValues.updated, formatClock(view.updatedAt));
@@ -637,7 +650,8 @@ function detailPage(projectId) {
       setText(r.number, step.status === 'completed' ? '✓' : step.status === 'failed' ? '✕' : String(steps.indexOf(step) + 1));
       setText(r.percent, formatPercent(step.progress));
       updateBar(r.bar, step.progress, step.status);
-      setText(r.message, step.message || '');
+      setText(r.message, step.message || (step.status === 'pending' ? 'not started yet' : ''));
+      r.message.classList.toggle('step-message-idle', !step.message);
     }
     tick();
   }

@@ -3,11 +3,9 @@ package io.stepprogress.notifier.projects;
 import io.stepprogress.event.InitializationStatus;
 import io.stepprogress.event.InitializationView;
 import io.stepprogress.notifier.readmodel.ProjectReadModel;
+import io.stepprogress.problem.InvalidParameterException;
 import io.stepprogress.problem.ProblemException;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -45,9 +43,9 @@ public class ProjectsResource {
     public List<InitializationView> recent(
             @QueryParam("status") @Pattern(regexp = "pending|running|completed|failed|cancelled",
                     message = "must be one of pending, running, completed, failed, cancelled") String status,
-            @QueryParam("limit") @DefaultValue("50") @Min(value = 1, message = "must be between 1 and 500")
-            @Max(value = 500, message = "must be between 1 and 500") int limit) {
-        return readModel.recent(Optional.ofNullable(status).map(InitializationStatus::fromWire), limit);
+            @QueryParam("limit") String limit) {
+        return readModel.recent(Optional.ofNullable(status).map(InitializationStatus::fromWire),
+                InvalidParameterException.intParameter("limit", limit, 50, 1, 500));
     }
 
     static final class UnknownProject extends ProblemException {

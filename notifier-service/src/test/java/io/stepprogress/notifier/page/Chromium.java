@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +105,10 @@ final class Chromium implements AutoCloseable {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
-    /** Waits until no CSS transition runs (bars have reached their width), then saves a PNG. */
+    /**
+     * Waits until no CSS transition runs (bars have reached their width), then saves a PNG of the whole
+     * page, not just the viewport.
+     */
     Path screenshot(Path file) {
         await(Duration.ofSeconds(5),
                 d -> Boolean.TRUE.equals(script(
@@ -112,11 +116,28 @@ final class Chromium implements AutoCloseable {
                 () -> "transitions still running");
         try {
             Files.createDirectories(file.getParent());
-            Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+            Files.write(file, fullPage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return file;
+    }
+
+    private byte[] fullPage() {
+        try {
+            Map<String, Object> metrics = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> size = (Map<String, Object>) metrics.get("cssContentSize");
+            Map<String, Object> clip = Map.of("x", 0, "y", 0,
+                    "width", ((Number) size.get("width")).doubleValue(),
+                    "height", ((Number) size.get("height")).doubleValue(), "scale", 1);
+            Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot",
+                    Map.of("format", "png", "captureBeyondViewport", true, "clip", clip));
+            return Base64.getDecoder().decode((String) shot.get("data"));
+        } catch (RuntimeException e) {
+            // DevTools unavailable: the viewport will do.
+            return driver.getScreenshotAs(OutputType.BYTES);
+        }
     }
 
     void windowSize(int width, int height) {

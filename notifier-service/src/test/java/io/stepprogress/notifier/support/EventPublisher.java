@@ -35,8 +35,23 @@ public final class EventPublisher {
         publishRaw(event.projectId(), EventJson.write(event).getBytes(StandardCharsets.UTF_8), event.eventId().toString());
     }
 
+    /** Sends all, then waits for every ack: order per project is kept by the key and the idempotent producer. */
     public static void publishAll(List<StepProgressUpdated> events) {
-        events.forEach(EventPublisher::publish);
+        List<java.util.concurrent.Future<?>> sends = new java.util.ArrayList<>();
+        for (StepProgressUpdated event : events) {
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(ProgressTopics.PROJECT_PROGRESS,
+                    event.projectId(), EventJson.write(event).getBytes(StandardCharsets.UTF_8));
+            record.headers().add(ProgressTopics.EVENT_ID_HEADER,
+                    event.eventId().toString().getBytes(StandardCharsets.UTF_8));
+            sends.add(producer().send(record));
+        }
+        try {
+            for (java.util.concurrent.Future<?> send : sends) {
+                send.get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish to Kafka", e);
+        }
     }
 
     /** Anything as a record value: for poison-message tests. */
@@ -51,18 +66,34 @@ public final class EventPublisher {
         }
     }
 
+    /** For test resources, which run before the application's configuration exists. */
+    public static void publishAll(String bootstrapServers, List<StepProgressUpdated> events) {
+        try (KafkaProducer<String, byte[]> own = newProducer(bootstrapServers)) {
+            for (StepProgressUpdated event : events) {
+                own.send(new ProducerRecord<>(ProgressTopics.PROJECT_PROGRESS, event.projectId(),
+                        EventJson.write(event).getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish to Kafka", e);
+        }
+    }
+
     private static synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
-            String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
-            createTopic(bootstrap);
-            Properties props = new Properties();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            props.put(ProducerConfig.ACKS_CONFIG, "all");
-            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-            producer = new KafkaProducer<>(props);
+            producer = newProducer(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
         }
         return producer;
+    }
+
+    private static KafkaProducer<String, byte[]> newProducer(String bootstrap) {
+        createTopic(bootstrap);
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return new KafkaProducer<>(props);
     }
 
     private static void createTopic(String bootstrap) {

@@ -1,0 +1,80 @@
+package io.stepprogress.notifier.projects;
+
+import static io.restassured.RestAssured.given;
+import static io.stepprogress.notifier.support.EventPublisher.publishAll;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.stepprogress.notifier.support.EventPublisher;
+import io.stepprogress.notifier.support.Events;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The read path: served from the read model, which drops duplicates and stale events and skips poison. */
+@QuarkusTest
+class ProjectsResourceTest {
+
+    @Test
+    void servesTheLatestViewAndListsRecentProjectsByStatus() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        Events.Run running = Events.plan("running-" + suffix, "a", "b");
+        Events.Run failed = Events.plan("failed-" + suffix, "a");
+        var runningStart = running.initialized();
+        var runningProgress = running.progress("a", 60);
+        // A duplicate and a stale event must not move the view backwards.
+        publishAll(List.of(runningStart, runningProgress, runningStart, failed.initialized(),
+                failed.fail("a", "out of disk"), runningProgress));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()
+                .get("/api/projects/{p}/progress", failed.projectId()).then().statusCode(200)
+                .body("status", equalTo("failed")).body("reason", equalTo("out of disk")));
+        given().get("/api/projects/{p}/progress", running.projectId()).then().statusCode(200)
+                .body("sequence", equalTo(2)).body("progress", equalTo(30.0f))
+                .body("steps[0].status", equalTo("running"));
+
+        given().queryParam("status", "failed").get("/api/projects").then().statusCode(200)
+                .body("projectId", hasItem(failed.projectId()))
+                .body("projectId", not(hasItem(running.projectId())))
+                .body("status", everyItem(equalTo("failed")));
+        given().queryParam("limit", 1).get("/api/projects").then().statusCode(200).body("$", hasSize(1));
+    }
+
+    @Test
+    void aPoisonRecordIsSkippedAndTheNextEventsStillApply() {
+        Events.Run run = Events.plan("after-poison-" + UUID.randomUUID().toString().substring(0, 8), "a");
+        EventPublisher.publishRaw(run.projectId(), "{not json".getBytes(StandardCharsets.UTF_8), "poison");
+        publishAll(List.of(run.initialized(), run.progress("a", 5)));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()
+                .get("/api/projects/{p}/progress", run.projectId()).then().statusCode(200)
+                .body("sequence", equalTo(2)));
+    }
+
+    @Test
+    void badParametersAndUnknownProjectsAreProblems() {
+        given().get("/api/projects/{p}/progress", "never-seen-" + UUID.randomUUID()).then().statusCode(404)
+                .contentType("application/problem+json");
+        given().get("/api/projects/bad%20id/progress").then().statusCode(400).contentType("application/problem+json");
+        given().queryParam("status", "sleeping").get("/api/projects").then().statusCode(400)
+                .contentType("application/problem+json");
+        given().queryParam("limit", 0).get("/api/projects").then().statusCode(400)
+                .contentType("application/problem+json");
+        given().queryParam("limit", "many").get("/api/projects").then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void healthAndMetricsAreServed() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.name", hasItem("read-model-caught-up"));
+        given().get("/q/metrics").then().statusCode(200);
+    }
+}
