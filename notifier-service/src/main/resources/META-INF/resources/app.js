@@ -396,7 +396,7 @@ function overviewPage(initialFilter) {
     const current = steps.find((s) => s.name === view.currentStep);
     let detail;
     if (view.reason && FINISHED.has(view.status)) detail = view.reason;
-    else if (view.status === 'completed') detail = `${done} of ${steps.length} steps completed`;
+    else if (view.status === 'completed') detail = steps.length === 1 ? 'Step completed' : `All ${steps.length} steps completed`;
     else if (current) detail = (current.label || current.name) + (current.message ? ' — ' + current.message : '');
     else detail = view.message || '';
     setText(r.detail, detail);
@@ -603,7 +603,7 @@ function detailPage(projectId) {
     const failedStep = steps.find((s) => s.status === 'failed');
     let now = '';
     if (!finished && view.currentStep) now = stepLabel(view, view.currentStep);
-    else if (view.status === 'completed') now = `All ${steps.length} step${steps.length === 1 ? '' : 's'} completed`;
+    else if (view.status === 'completed') now = steps.length === 1 ? 'Step completed' : `All ${steps.length} steps completed`;
     else if (view.status === 'failed') now = failedStep ? `Failed at ${failedStep.label || failedStep.name}` : 'Failed';
     else if (view.status === 'cancelled') now = 'Cancelled';
     setText(nowStep, now);
@@ -650,7 +650,8 @@ function detailPage(projectId) {
       setText(r.number, step.status === 'completed' ? '✓' : step.status === 'failed' ? '✕' : String(steps.indexOf(step) + 1));
       setText(r.percent, formatPercent(step.progress));
       updateBar(r.bar, step.progress, step.status);
-      setText(r.message, step.message || (step.status === 'pending' ? 'not started yet' : ''));
+      const idle = step.status !== 'pending' ? '' : FINISHED.has(view.status) ? 'not run' : 'not started yet';
+      setText(r.message, step.message || idle);
       r.message.classList.toggle('step-message-idle', !step.message);
     }
     tick();

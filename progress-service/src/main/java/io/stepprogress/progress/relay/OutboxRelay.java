@@ -134,6 +134,13 @@ public class OutboxRelay {
                         .using(engineProperties.build())
                         .using(OutboxRelay.class.getClassLoader())
                         .notifying(this::handleBatch)
+                        .using(new DebeziumEngine.ConnectorCallback() {
+                            @Override
+                            public void taskStarted() {
+                                // Streaming; a Kafka failure on the first batch moves it to PUBLISH_FAILING.
+                                state.compareAndSet(RelayState.STARTING, RelayState.RUNNING);
+                            }
+                        })
                         .using((success, message, error) -> {
                             if (!success) {
                                 failure.set(error != null ? error : new IllegalStateException(message));
