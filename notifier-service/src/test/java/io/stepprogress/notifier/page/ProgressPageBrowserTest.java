@@ -1,11 +1,11 @@
 package io.stepprogress.notifier.page;
 
-import static io.stepprogress.notifier.support.EventPublisher.publish;
+import static io.stepprogress.testkit.EventPublisher.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.stepprogress.notifier.support.Events;
+import io.stepprogress.testkit.Events;
 import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.stepprogress.notifier.projects;
 
 import static io.restassured.RestAssured.given;
-import static io.stepprogress.notifier.support.EventPublisher.publishAll;
+import static io.stepprogress.testkit.EventPublisher.publishAll;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
@@ -10,8 +10,8 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.stepprogress.notifier.support.EventPublisher;
-import io.stepprogress.notifier.support.Events;
+import io.stepprogress.testkit.EventPublisher;
+import io.stepprogress.testkit.Events;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -1,15 +1,15 @@
 package io.stepprogress.notifier.sse;
 
 import static io.restassured.RestAssured.given;
-import static io.stepprogress.notifier.support.EventPublisher.publishAll;
+import static io.stepprogress.testkit.EventPublisher.publishAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stepprogress.event.StepProgressUpdated;
-import io.stepprogress.notifier.support.Events;
-import io.stepprogress.notifier.support.SseClient;
+import io.stepprogress.testkit.Events;
+import io.stepprogress.testkit.SseClient;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -1,7 +1,7 @@
 package io.stepprogress.notifier.sse;
 
-import static io.stepprogress.notifier.support.EventPublisher.publish;
-import static io.stepprogress.notifier.support.EventPublisher.publishAll;
+import static io.stepprogress.testkit.EventPublisher.publish;
+import static io.stepprogress.testkit.EventPublisher.publishAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stepprogress.event.StepProgressUpdated;
-import io.stepprogress.notifier.support.Events;
-import io.stepprogress.notifier.support.SseClient;
-import io.stepprogress.notifier.support.SseClient.SseFrame;
+import io.stepprogress.testkit.Events;
+import io.stepprogress.testkit.SseClient;
+import io.stepprogress.testkit.SseClient.SseFrame;
 import java.net.URI;
 import java.net.URL;
 import java.time.Duration;

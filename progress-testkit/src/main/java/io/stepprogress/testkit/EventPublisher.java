@@ -1,4 +1,4 @@
-package io.stepprogress.notifier.support;
+package io.stepprogress.testkit;
 
 import io.stepprogress.event.EventJson;
 import io.stepprogress.event.ProgressTopics;

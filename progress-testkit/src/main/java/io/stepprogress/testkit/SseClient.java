@@ -1,4 +1,4 @@
-package io.stepprogress.notifier.support;
+package io.stepprogress.testkit;
 
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,4 +1,4 @@
-package io.stepprogress.notifier.support;
+package io.stepprogress.testkit;
 
 import io.stepprogress.event.ChangeKind;
 import io.stepprogress.event.InitializationStatus;

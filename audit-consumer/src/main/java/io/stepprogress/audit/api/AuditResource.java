@@ -1,0 +1,89 @@
+package io.stepprogress.audit.api;
+
+import io.stepprogress.audit.log.AuditEntry;
+import io.stepprogress.audit.log.AuditLog;
+import io.stepprogress.problem.InvalidParameterException;
+import io.stepprogress.problem.ProblemException;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/audit")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "audit", description = "Every recorded event, in sequence order")
+public class AuditResource {
+
+    static final String ID_PATTERN = "[A-Za-z0-9._-]{1,64}";
+    static final int DEFAULT_PAGE_SIZE = 100;
+
+    private final AuditLog log;
+    private final int maxPageSize;
+
+    AuditResource(AuditLog log, @ConfigProperty(name = "audit.max-page-size", defaultValue = "1000") int maxPageSize) {
+        this.log = log;
+        this.maxPageSize = maxPageSize;
+    }
+
+    /**
+     * A page of a project's history.
+     *
+     * @param nextAfterSequence pass it as {@code afterSequence} for the next page; null on the last page
+     */
+    public record Page(String projectId, List<AuditEntry> events, Long nextAfterSequence) {
+    }
+
+    @GET
+    @Path("/projects/{projectId}/events")
+    @Operation(summary = "A project's recorded events after a sequence, in order; limit is capped")
+    public Page projectEvents(
+            @PathParam("projectId") @Pattern(regexp = ID_PATTERN, message = "must match " + ID_PATTERN) String projectId,
+            @QueryParam("afterSequence") String afterSequence,
+            @QueryParam("limit") String limit) {
+        long after = afterSequence == null || afterSequence.isBlank() ? 0 : parseAfter(afterSequence);
+        int size = InvalidParameterException.intParameter("limit", limit, DEFAULT_PAGE_SIZE, 1, Integer.MAX_VALUE);
+        size = Math.min(size, maxPageSize);
+        List<AuditEntry> events = log.page(projectId, after, size);
+        Long next = events.size() == size ? events.get(events.size() - 1).sequence() : null;
+        return new Page(projectId, events, next);
+    }
+
+    @GET
+    @Path("/events/{eventId}")
+    @Operation(summary = "One recorded event by its id")
+    public AuditEntry event(@PathParam("eventId") String eventId) {
+        UUID id;
+        try {
+            id = UUID.fromString(eventId);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidParameterException("eventId", "must be a UUID");
+        }
+        return log.find(id).orElseThrow(() -> new UnknownEvent(eventId));
+    }
+
+    private static long parseAfter(String value) {
+        try {
+            long parsed = Long.parseLong(value.trim());
+            if (parsed >= 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidParameterException("afterSequence", "must be a non-negative integer");
+    }
+
+    static final class UnknownEvent extends ProblemException {
+        UnknownEvent(String eventId) {
+            super(404, "Unknown event", "no event '" + eventId + "' is recorded");
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.stepprogress.audit.log;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.stepprogress.event.EventJson;
+import io.stepprogress.event.ProgressTopics;
+import io.stepprogress.event.StepProgressUpdated;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.jboss.logging.Logger;
+
+/**
+ * Records every event of {@link ProgressTopics#PROJECT_PROGRESS} once. The record is acknowledged, and its
+ * offset committed, only after its transaction committed: a crash in between redelivers it, and the
+ * primary key on the event id turns the redelivery into a no-op. Poison goes to the dead-letter topic
+ * with its reason and the partition moves on; a database outage is retried, never dead-lettered.
+ */
+@ApplicationScoped
+public class AuditConsumer {
+
+    public static final String CHANNEL = ProgressTopics.PROJECT_PROGRESS;
+    public static final String DEAD_LETTER_CHANNEL = "audit-dead-letter";
+    public static final String REASON_HEADER = "dead-letter-reason";
+
+    private static final Logger LOG = Logger.getLogger(AuditConsumer.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+
+    private final AuditRecorder recorder;
+    private final Emitter<byte[]> deadLetters;
+    private final Counter written;
+    private final Counter duplicates;
+    private final Counter deadLettered;
+    private final Counter gaps;
+
+    AuditConsumer(AuditRecorder recorder, @Channel(DEAD_LETTER_CHANNEL) Emitter<byte[]> deadLetters,
+                  MeterRegistry registry) {
+        this.recorder = recorder;
+        this.deadLetters = deadLetters;
+        this.written = Counter.builder("audit.events.written").description("Events recorded").register(registry);
+        this.duplicates = Counter.builder("audit.events.duplicate")
+                .description("Redelivered events already recorded, skipped").register(registry);
+        this.deadLettered = Counter.builder("audit.dead.letter")
+                .description("Unusable records sent to the dead-letter topic").register(registry);
+        this.gaps = Counter.builder("audit.sequence.gaps")
+                .description("Events recorded while an earlier sequence of their project is missing").register(registry);
+    }
+
+    @Incoming(CHANNEL)
+    @Blocking
+    public void consume(ConsumerRecord<String, byte[]> record) throws InterruptedException {
+        StepProgressUpdated event;
+        try {
+            event = EventJson.read(record.value());
+        } catch (EventJson.InvalidEventException e) {
+            deadLetter(record, e.getMessage());
+            return;
+        }
+        String payload = new String(record.value(), StandardCharsets.UTF_8);
+        Duration backoff = Duration.ofMillis(200);
+        while (true) {
+            try {
+                AuditRecorder.Outcome outcome = recorder.record(event, payload, record.partition(), record.offset());
+                count(event, outcome);
+                return;
+            } catch (RuntimeException e) {
+                if (isBadData(e)) {
+                    deadLetter(record, "rejected by the audit table: " + rootMessage(e));
+                    return;
+                }
+                LOG.warnf("cannot record event %s, retrying in %d ms: %s", event.eventId(), backoff.toMillis(),
+                        rootMessage(e));
+                TimeUnit.MILLISECONDS.sleep(backoff.toMillis()); // backoff before retrying the database
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    private void count(StepProgressUpdated event, AuditRecorder.Outcome outcome) {
+        if (!outcome.written()) {
+            duplicates.increment();
+            return;
+        }
+        written.increment();
+        outcome.gapAfter().ifPresent(previous -> {
+            gaps.increment();
+            LOG.warnf("project %s: sequence %d recorded while the last before it is %d", event.projectId(),
+                    event.sequence(), previous);
+        });
+    }
+
+    /** Sends the record as it came, with the reason, and waits for Kafka's ack before moving on. */
+    private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
+        LOG.warnf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), reason);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-topic", record.topic().getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-partition", Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-offset", Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(record.key()).withHeaders(headers).build();
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        byte[] value = record.value() == null ? new byte[0] : record.value();
+        deadLetters.send(Message.of(value, Metadata.of(metadata), () -> {
+            acked.complete(null);
+            return CompletableFuture.completedFuture(null);
+        }, failure -> {
+            acked.completeExceptionally(failure);
+            return CompletableFuture.completedFuture(null);
+        }));
+        acked.join();
+        deadLettered.increment();
+    }
+
+    /** Data the table can never take (too long, out of range): retrying would block the partition forever. */
+    private static boolean isBadData(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+}
