@@ -1,0 +1,21 @@
+package io.stepprogress.alert.state;
+
+import io.quarkus.runtime.Startup;
+import io.stepprogress.alert.AlertConfig;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/** Wires the (framework-free, unit-tested) state to its configuration and metrics. */
+public class StateProducer {
+
+    @Produces
+    @Singleton
+    @Startup // the gauges exist from the first scrape on
+    Initializations initializations(AlertConfig config, ProgressMetrics metrics) {
+        Initializations state = new Initializations(config.stallAfter(), config.failedRetention(),
+                config.rememberedFinished(), metrics, Clock.systemUTC());
+        metrics.bind(state);
+        return state;
+    }
+}
