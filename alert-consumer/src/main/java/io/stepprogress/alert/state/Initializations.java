@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
@@ -78,8 +79,12 @@ public final class Initializations {
     /**
      * @param partition the record's partition: state of revoked partitions is forgotten ({@link #revoke})
      * @param live      false while re-reading history: state only, nothing recorded
+     * @throws IllegalArgumentException for an event without a status (nothing is changed)
      */
     public synchronized Outcome apply(StepProgressUpdated event, int partition, boolean live) {
+        if (event.initialization().status() == null) {
+            throw new IllegalArgumentException("event " + event.eventId() + " has no initialization.status");
+        }
         String projectId = event.projectId();
         if (event.sequence() <= lastSequence(projectId)) {
             if (live) {
@@ -250,7 +255,7 @@ public final class Initializations {
             this.status = view.status();
             this.sequence = sequence;
             this.currentStep = view.currentStep();
-            this.currentStepProgress = view.steps().stream().filter(s -> s.name().equals(view.currentStep()))
+            this.currentStepProgress = view.steps().stream().filter(s -> Objects.equals(s.name(), view.currentStep()))
                     .mapToInt(StepView::progress).findFirst().orElse(0);
             this.message = view.message();
             this.lastEventAt = lastEventAt;

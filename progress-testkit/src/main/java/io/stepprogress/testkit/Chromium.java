@@ -1,4 +1,4 @@
-package io.stepprogress.notifier.page;
+package io.stepprogress.testkit;
 
 import java.io.File;
 import java.io.IOException;
@@ -33,10 +33,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * and never any download: Selenium Manager stays offline ({@code SE_OFFLINE=true}, set by surefire).
  * Missing binaries fail the test with how to install them; they are never a reason to skip.
  */
-final class Chromium implements AutoCloseable {
+public final class Chromium implements AutoCloseable {
 
-    static final String CHROMIUM = System.getProperty("chromium.binary", "/usr/bin/chromium");
-    static final String CHROMEDRIVER = System.getProperty("chromedriver.binary", "/usr/bin/chromedriver");
+    public static final String CHROMIUM = System.getProperty("chromium.binary", "/usr/bin/chromium");
+    public static final String CHROMEDRIVER = System.getProperty("chromedriver.binary", "/usr/bin/chromedriver");
 
     private final ChromeDriverService service;
     private final ChromeDriver driver;
@@ -48,7 +48,7 @@ final class Chromium implements AutoCloseable {
         this.profile = profile;
     }
 
-    static Chromium start() {
+    public static Chromium start() {
         requireExecutable(CHROMIUM, "chromium", "-Dchromium.binary");
         requireExecutable(CHROMEDRIVER, "chromium-driver", "-Dchromedriver.binary");
         Path profile;
@@ -89,19 +89,19 @@ final class Chromium implements AutoCloseable {
         }
     }
 
-    WebDriver driver() {
+    public WebDriver driver() {
         return driver;
     }
 
     /** Waits for {@code condition} to return a non-null, non-false value; element churn is retried. */
-    <T> T await(Duration timeout, Function<WebDriver, T> condition, Supplier<String> message) {
+    public <T> T await(Duration timeout, Function<WebDriver, T> condition, Supplier<String> message) {
         WebDriverWait wait = new WebDriverWait(driver, timeout, Duration.ofMillis(50));
         wait.ignoring(NoSuchElementException.class).ignoring(StaleElementReferenceException.class);
         wait.withMessage(message);
         return wait.until(condition);
     }
 
-    Object script(String script, Object... args) {
+    public Object script(String script, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
@@ -109,7 +109,7 @@ final class Chromium implements AutoCloseable {
      * Waits until no CSS transition runs (bars have reached their width), then saves a PNG of the whole
      * page, not just the viewport.
      */
-    Path screenshot(Path file) {
+    public Path screenshot(Path file) {
         await(Duration.ofSeconds(5),
                 d -> Boolean.TRUE.equals(script(
                         "return document.getAnimations().every(a => !(a instanceof CSSTransition));")),
@@ -140,19 +140,19 @@ final class Chromium implements AutoCloseable {
         }
     }
 
-    void windowSize(int width, int height) {
+    public void windowSize(int width, int height) {
         driver.manage().window().setSize(new Dimension(width, height));
     }
 
     /** Console entries since the last call (reading clears them). */
-    List<LogEntry> console() {
+    public List<LogEntry> console() {
         return driver.manage().logs().get(LogType.BROWSER).getAll();
     }
 
     /**
      * Script errors and policy violations since the last call. A missing favicon is no error of the page's.
      */
-    List<String> pageErrors() {
+    public List<String> pageErrors() {
         return console().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
                 .map(LogEntry::getMessage)

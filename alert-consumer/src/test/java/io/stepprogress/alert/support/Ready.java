@@ -1,0 +1,18 @@
+package io.stepprogress.alert.support;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+
+public final class Ready {
+
+    private Ready() {
+    }
+
+    /** Until readiness is UP: the group consumer has its partitions and their history is in memory. */
+    public static void waitUntilReady() {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> given().get("/q/health/ready").statusCode() == 200);
+    }
+}

@@ -1,0 +1,245 @@
+package io.stepprogress.stack;
+
+import io.stepprogress.infra.EmbeddedKafkaServer;
+import io.stepprogress.infra.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The whole system on one machine: PostgreSQL and Kafka from local-infra (kept in the data directory, so a
+ * second start finds its events again), the four services from their packaged jars, and optionally the demo
+ * worker. Used by the command line ({@link LocalStackMain}) and by the cross-service tests.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    /** Everything configurable about a start. Ports 0 are not allowed: the stack prints fixed URLs. */
+    public record Options(Path root, Path dataDir, boolean reset, boolean demo, int demoProjects, int postgresPort,
+                          int kafkaPort, Map<Service, Integer> ports) {
+
+        public static Options defaults(Path root) {
+            Map<Service, Integer> ports = new EnumMap<>(Service.class);
+            for (Service service : Service.values()) {
+                ports.put(service, service.defaultPort());
+            }
+            return new Options(root, root.resolve("target/local-stack"), false, true, 3, 5432, 9092, ports);
+        }
+
+        public Options withDataDir(Path dir) {
+            return new Options(root, dir, reset, demo, demoProjects, postgresPort, kafkaPort, ports);
+        }
+
+        public Options withDemo(boolean on) {
+            return new Options(root, dataDir, reset, on, demoProjects, postgresPort, kafkaPort, ports);
+        }
+
+        public Options withReset(boolean on) {
+            return new Options(root, dataDir, on, demo, demoProjects, postgresPort, kafkaPort, ports);
+        }
+
+        public Options withInfraPorts(int postgres, int kafka) {
+            return new Options(root, dataDir, reset, demo, demoProjects, postgres, kafka, ports);
+        }
+
+        public Options withPort(Service service, int port) {
+            Map<Service, Integer> changed = new EnumMap<>(ports);
+            changed.put(service, port);
+            return new Options(root, dataDir, reset, demo, demoProjects, postgresPort, kafkaPort, changed);
+        }
+
+        public Options withDemoProjects(int projects) {
+            return new Options(root, dataDir, reset, demo, projects, postgresPort, kafkaPort, ports);
+        }
+    }
+
+    /** A port the stack needs is taken: reported as a sentence, not a stack trace. */
+    public static final class PortTakenException extends RuntimeException {
+        PortTakenException(String message) {
+            super(message);
+        }
+    }
+
+    private final Options options;
+    private final EmbeddedPostgresServer postgres;
+    private final EmbeddedKafkaServer kafka;
+    private final Map<Service, ServiceProcess> services = new EnumMap<>(Service.class);
+    private Process demo;
+
+    private LocalStack(Options options, EmbeddedPostgresServer postgres, EmbeddedKafkaServer kafka) {
+        this.options = options;
+        this.postgres = postgres;
+        this.kafka = kafka;
+    }
+
+    /** Starts everything and waits until every service is ready. */
+    public static LocalStack start(Options options, Duration readyTimeout) {
+        checkPortsFree(options);
+        if (options.reset()) {
+            deleteRecursively(options.dataDir());
+        }
+        Path logs = options.dataDir().resolve("logs");
+        try {
+            Files.createDirectories(logs);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.builder().port(options.postgresPort())
+                .dataDirectory(options.dataDir().resolve("postgres").toAbsolutePath()).start();
+        LocalStack stack;
+        try {
+            EmbeddedKafkaServer kafka = EmbeddedKafkaServer.builder().port(options.kafkaPort())
+                    .dataDirectory(options.dataDir().resolve("kafka").toAbsolutePath()).start();
+            stack = new LocalStack(options, postgres, kafka);
+        } catch (RuntimeException e) {
+            postgres.close();
+            throw e;
+        }
+        try {
+            stack.startServices(logs, readyTimeout);
+            if (options.demo()) {
+                stack.startDemo(logs);
+            }
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startServices(Path logs, Duration readyTimeout) {
+        for (Service service : Service.values()) {
+            if (service.database() != null) {
+                postgres.createDatabaseIfMissing(service.database());
+            }
+            ServiceProcess process = new ServiceProcess(service, jar(service), options.ports().get(service),
+                    environment(service), logs.resolve(service.module() + ".log"));
+            services.put(service, process);
+            process.start();
+        }
+        for (ServiceProcess process : services.values()) {
+            process.awaitReady(readyTimeout);
+        }
+    }
+
+    private Map<String, String> environment(Service service) {
+        Map<String, String> env = new HashMap<>();
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(options.ports().get(service)));
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        if (service.database() != null) {
+            env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(service.database()));
+            env.put("QUARKUS_DATASOURCE_USERNAME", postgres.username());
+            env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
+        }
+        return env;
+    }
+
+    private void startDemo(Path logs) {
+        Path jar = options.root().resolve("demo-worker/target/demo-worker-0.1.0-SNAPSHOT.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("demo-worker is not packaged (" + jar + "): run ./mvnw install -DskipTests");
+        }
+        try {
+            demo = new ProcessBuilder(ServiceProcess.javaBinary(), "-Xmx96m", "-XX:+UseSerialGC", "-jar", jar.toString(),
+                    "--progress-url", service(Service.PROGRESS).url("").toString(),
+                    "--projects", Integer.toString(options.demoProjects()))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            logs.resolve("demo-worker.log").toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the demo worker", e);
+        }
+    }
+
+    public ServiceProcess service(Service service) {
+        return services.get(service);
+    }
+
+    public EmbeddedKafkaServer kafka() {
+        return kafka;
+    }
+
+    public EmbeddedPostgresServer postgres() {
+        return postgres;
+    }
+
+    /** Every process this stack started, with its pid: for RSS measurements and for leak checks. */
+    public Map<String, Long> pids() {
+        Map<String, Long> pids = new HashMap<>();
+        services.forEach((service, process) -> pids.put(service.module(), process.pid()));
+        if (demo != null) {
+            pids.put("demo-worker", demo.pid());
+        }
+        return pids;
+    }
+
+    public Path logs() {
+        return options.dataDir().resolve("logs");
+    }
+
+    /** Stops the worker, then the services (gracefully), then Kafka and PostgreSQL. */
+    @Override
+    public void close() {
+        if (demo != null) {
+            demo.destroy();
+            try {
+                if (!demo.waitFor(10, TimeUnit.SECONDS)) {
+                    demo.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                demo.destroyForcibly();
+            }
+        }
+        List<ServiceProcess> running = new ArrayList<>(services.values());
+        running.parallelStream().forEach(ServiceProcess::stop);
+        try {
+            kafka.close();
+        } finally {
+            postgres.close();
+        }
+    }
+
+    private Path jar(Service service) {
+        return options.root().resolve(service.module()).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    private static void checkPortsFree(Options options) {
+        Map<String, Integer> wanted = new java.util.LinkedHashMap<>();
+        wanted.put("PostgreSQL (--postgres-port)", options.postgresPort());
+        wanted.put("Kafka (--kafka-port)", options.kafkaPort());
+        options.ports().forEach((service, port) -> wanted.put(service.module() + " (--"
+                + service.module().replace("-service", "").replace("-consumer", "") + "-port)", port));
+        for (Map.Entry<String, Integer> entry : wanted.entrySet()) {
+            try (ServerSocket probe = new ServerSocket(entry.getValue(), 1, InetAddress.getLoopbackAddress())) {
+                probe.setReuseAddress(true);
+            } catch (IOException e) {
+                throw new PortTakenException("port " + entry.getValue() + " for " + entry.getKey()
+                        + " is already in use; stop what uses it or choose another port with that option");
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
