@@ -7,6 +7,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.stepprogress.event.EventJson;
 import io.stepprogress.event.ProgressTopics;
 import io.stepprogress.event.StepProgressUpdated;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -29,6 +30,7 @@ import org.jboss.logging.Logger;
  * with its reason and the partition moves on; a database outage is retried, never dead-lettered.
  */
 @ApplicationScoped
+@Startup // its meters exist from the start, so dashboards and rate() alerts see zeros, not gaps
 public class AuditConsumer {
 
     public static final String CHANNEL = ProgressTopics.PROJECT_PROGRESS;

@@ -11,6 +11,7 @@ import io.stepprogress.event.InitializationStatus;
 import io.stepprogress.event.InitializationView;
 import io.stepprogress.event.StepProgressUpdated;
 import io.stepprogress.notifier.NotifierConfig;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Comparator;
@@ -29,6 +30,7 @@ import org.jboss.logging.Logger;
  * database: reads are map lookups.
  */
 @ApplicationScoped
+@Startup // its meters exist from the start, so dashboards and rate() alerts see zeros, not gaps
 public class ProjectReadModel {
 
     private static final Logger LOG = Logger.getLogger(ProjectReadModel.class);

@@ -4,12 +4,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 
 @ApplicationScoped
+@Startup // its meters exist from the start, so dashboards and rate() alerts see zeros, not gaps
 public class SseMetrics {
 
     private final AtomicInteger connected = new AtomicInteger();

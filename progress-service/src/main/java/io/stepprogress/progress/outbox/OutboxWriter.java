@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stepprogress.event.EventJson;
 import io.stepprogress.event.StepProgressUpdated;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
@@ -18,6 +19,7 @@ import java.time.ZoneOffset;
  * transaction: logical decoding still sees the insert, and the table never grows.
  */
 @ApplicationScoped
+@Startup // its meters exist from the start, so dashboards and rate() alerts see zeros, not gaps
 public class OutboxWriter {
 
     /** Debezium's Outbox Event Router routes and keys by these columns. */

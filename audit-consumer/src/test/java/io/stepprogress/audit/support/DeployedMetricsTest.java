@@ -1,0 +1,23 @@
+package io.stepprogress.audit.support;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.stepprogress.testkit.DeployedMetrics;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Every metric of this service that deploy/ (dashboards, alert rules) reads is really exported. */
+@QuarkusTest
+class DeployedMetricsTest {
+
+    @Test
+    void everyMetricTheDashboardsAndAlertsReadIsExported() {
+        Set<String> referenced = DeployedMetrics.referenced("audit_", "kafka_consumer_");
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+
+        assertThat(referenced).isNotEmpty();
+        assertThat(DeployedMetrics.missingFrom(metrics, referenced)).as("read by deploy/ but not exported").isEmpty();
+    }
+}
