@@ -96,7 +96,8 @@ public final class EventPublisher {
         return new KafkaProducer<>(props);
     }
 
-    private static void createTopic(String bootstrap) {
+    /** Creates the topic as the relay would (3 partitions), unless it exists: consumers in tests subscribe before any event. */
+    public static void createTopic(String bootstrap) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(ProgressTopics.PROJECT_PROGRESS, 3, (short) 1)))
                     .all().get(30, TimeUnit.SECONDS);

@@ -12,15 +12,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -46,7 +40,7 @@ public final class ProgressTopicTail {
     private volatile boolean running = true;
 
     private ProgressTopicTail(String bootstrapServers) {
-        createTopic(bootstrapServers);
+        io.stepprogress.testkit.EventPublisher.createTopic(bootstrapServers);
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "progress-test-tail-" + UUID.randomUUID());
@@ -112,19 +106,6 @@ public final class ProgressTopicTail {
             // closing
         } finally {
             consumer.close();
-        }
-    }
-
-    private static void createTopic(String bootstrapServers) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            admin.createTopics(List.of(new NewTopic(ProgressTopics.PROJECT_PROGRESS, 3, (short) 1)))
-                    .all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException(e);
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot create the topic", e);
         }
     }
 }
