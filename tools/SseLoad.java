@@ -22,7 +22,7 @@ import java.util.Iterator;
  */
 public class SseLoad {
 
-    private static final int STEPS = 15;
+    private static final int STEPS = 10;
 
     public static void main(String[] args) throws Exception {
         int notifierPort = 8080;

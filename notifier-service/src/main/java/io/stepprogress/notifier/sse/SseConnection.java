@@ -9,12 +9,16 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One browser's stream. Frames arrive from the Kafka thread and are written on the connection's own event
- * loop, in order; a frame whose sequence is not above the last one written is never written. A client that
- * does not read fills a bounded queue and is then disconnected, so it never slows anyone else; it
- * reconnects with Last-Event-ID and resumes.
+ * One browser's stream. Frames arrive from the Kafka thread into a bounded inbox and are written on the
+ * connection's own event loop, in order, by one drain task at a time (frames that arrive together leave in
+ * one write); a frame whose sequence is not above the last one written is never written. A client that does
+ * not read, or an event loop that cannot keep up with it, fills the bounded queue and the connection is
+ * closed, so it never slows anyone else and memory stays bounded; it reconnects with Last-Event-ID and resumes.
  */
 final class SseConnection implements Subscriber {
 
@@ -25,9 +29,12 @@ final class SseConnection implements Subscriber {
     private final SseMetrics metrics;
     private final Runnable onClose;
     private final ArrayDeque<Frame> pending = new ArrayDeque<>();
+    private final ConcurrentLinkedQueue<Frame> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inboxSize = new AtomicInteger();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private long lastSequence;
     private long keepAliveTimer = -1;
-    private boolean closed;
+    private volatile boolean closed;
 
     SseConnection(HttpServerResponse response, Vertx vertx, NotifierConfig.Sse config, SseMetrics metrics,
                   Runnable onClose) {
@@ -57,15 +64,36 @@ final class SseConnection implements Subscriber {
         metrics.opened();
     }
 
+    /** Called by the read model (any thread); never blocks. */
     @Override
     public void deliver(List<Frame> frames) {
-        context.runOnContext(v -> frames.forEach(this::offer));
-    }
-
-    private void offer(Frame frame) {
         if (closed) {
             return;
         }
+        frames.forEach(inbox::add);
+        inboxSize.addAndGet(frames.size());
+        if (drainScheduled.compareAndSet(false, true)) {
+            context.runOnContext(v -> drain());
+        }
+    }
+
+    private void drain() {
+        drainScheduled.set(false);
+        Frame frame;
+        while ((frame = inbox.poll()) != null) {
+            inboxSize.decrementAndGet();
+            if (!closed) {
+                accept(frame);
+            }
+        }
+        if (pending.size() + inboxSize.get() > config.maxPendingFrames()) {
+            dropSlowClient();
+            return;
+        }
+        flush();
+    }
+
+    private void accept(Frame frame) {
         if (frame.sequence() > 0) {
             if (frame.sequence() <= lastSequence) {
                 return;
@@ -73,29 +101,36 @@ final class SseConnection implements Subscriber {
             lastSequence = frame.sequence();
         }
         pending.addLast(frame);
-        if (pending.size() > config.maxPendingFrames()) {
-            metrics.droppedSlowClient();
-            pending.clear();
-            response.close();
-            closed();
-            return;
-        }
-        flush();
+    }
+
+    private void dropSlowClient() {
+        metrics.droppedSlowClient();
+        pending.clear();
+        inbox.clear();
+        response.close();
+        closed();
     }
 
     private void flush() {
         while (!closed && !pending.isEmpty() && !response.writeQueueFull()) {
-            Frame frame = pending.removeFirst();
-            if (frame.bytes().length() > 0) {
-                response.write(frame.bytes());
-                metrics.delivered(frame.occurredAt());
+            // Everything waiting goes out in one write (one syscall), up to the end of the run.
+            Buffer batch = Buffer.buffer();
+            Buffer end = null;
+            while (!pending.isEmpty() && end == null) {
+                Frame next = pending.removeFirst();
+                if (next.bytes().length() > 0) {
+                    batch.appendBuffer(next.bytes());
+                    metrics.delivered(next.occurredAt());
+                }
+                end = next.end();
             }
-            if (frame.end() != null) {
+            if (end != null) {
                 // The run is over: say so, and close, so the browser stops reconnecting.
-                response.end(frame.end());
+                response.end(batch.appendBuffer(end));
                 closed();
                 return;
             }
+            response.write(batch);
         }
     }
 
@@ -105,6 +140,7 @@ final class SseConnection implements Subscriber {
         }
         closed = true;
         pending.clear();
+        inbox.clear();
         vertx.cancelTimer(keepAliveTimer);
         metrics.closed();
         onClose.run();
