@@ -1,7 +1,24 @@
 #!/usr/bin/env sh
-# Builds what is needed (once; Maven skips what is up to date) and starts the whole system on this machine:
-# PostgreSQL, Kafka, the four services and a demo worker. Ctrl-C stops everything.
+# Builds what is needed and starts the whole system on this machine: PostgreSQL, Kafka, the four services
+# and a demo worker. Ctrl-C stops everything. The build is skipped when nothing changed since the last one.
 set -e
 cd "$(dirname "$0")"
-./mvnw -q install -DskipTests
+stamp=target/.local-stack-built
+
+needs_build() {
+  [ -f "$stamp" ] || return 0
+  for jar in progress-service/target/quarkus-app/quarkus-run.jar notifier-service/target/quarkus-app/quarkus-run.jar \
+             audit-consumer/target/quarkus-app/quarkus-run.jar alert-consumer/target/quarkus-app/quarkus-run.jar \
+             demo-worker/target/demo-worker-0.1.0-SNAPSHOT.jar local-stack/target/local-stack.jar; do
+    [ -f "$jar" ] || return 0
+  done
+  changed=$(find . -path '*/target' -prune -o -path ./.git -prune -o -path '*/src/*' -newer "$stamp" -print \
+            -o -name pom.xml -newer "$stamp" -print | head -n 1)
+  [ -n "$changed" ]
+}
+
+if needs_build; then
+  ./mvnw -q install -DskipTests
+  mkdir -p target && touch "$stamp"
+fi
 exec java -Dstack.root="$(pwd)" -jar local-stack/target/local-stack.jar "$@"
