@@ -2,7 +2,7 @@ package io.stepprogress.alert.state;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
+import io.stepprogress.event.Ids;
 
 /**
  * Bounds the values of the {@code step} label: step names come from plans, which anyone calling
@@ -15,7 +15,6 @@ public final class StepLabels {
     public static final String OTHER = "other";
 
     /** The id rule of progress-service's API: only such names can come from a plan. */
-    private static final Pattern STEP_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final int max;
     private final Set<String> known = ConcurrentHashMap.newKeySet();
@@ -28,7 +27,7 @@ public final class StepLabels {
     }
 
     public String of(String stepName) {
-        if (stepName == null || !STEP_NAME.matcher(stepName).matches()) {
+        if (!Ids.valid(stepName)) {
             return OTHER;
         }
         if (known.contains(stepName)) {

@@ -1,6 +1,7 @@
 package io.stepprogress.audit.api;
 
 import io.stepprogress.audit.log.AuditEntry;
+import io.stepprogress.event.Ids;
 import io.stepprogress.audit.log.AuditLog;
 import io.stepprogress.problem.InvalidParameterException;
 import io.stepprogress.problem.ProblemException;
@@ -22,7 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "audit", description = "Every recorded event, in sequence order")
 public class AuditResource {
 
-    static final String ID_PATTERN = "[A-Za-z0-9._-]{1,64}";
+    static final String ID_PATTERN = Ids.PATTERN;
     static final int DEFAULT_PAGE_SIZE = 100;
 
     private final AuditLog log;

@@ -1,6 +1,7 @@
 package io.stepprogress.notifier.projects;
 
 import io.stepprogress.event.InitializationStatus;
+import io.stepprogress.event.Ids;
 import io.stepprogress.event.InitializationView;
 import io.stepprogress.notifier.readmodel.ProjectReadModel;
 import io.stepprogress.problem.InvalidParameterException;
@@ -33,7 +34,7 @@ public class ProjectsResource {
     @Path("/{projectId}/progress")
     @Operation(summary = "The project's latest view")
     public InitializationView progress(
-            @PathParam("projectId") @Pattern(regexp = ProjectIds.PATTERN, message = "must match " + ProjectIds.PATTERN)
+            @PathParam("projectId") @Pattern(regexp = Ids.PATTERN, message = "must match " + Ids.PATTERN)
             String projectId) {
         return readModel.view(projectId).orElseThrow(() -> new UnknownProject(projectId));
     }

@@ -1,7 +1,7 @@
 package io.stepprogress.notifier.sse;
 
 import io.stepprogress.notifier.NotifierConfig;
-import io.stepprogress.notifier.projects.ProjectIds;
+import io.stepprogress.event.Ids;
 import io.stepprogress.notifier.readmodel.ProjectReadModel;
 import io.stepprogress.problem.Problem;
 import io.vertx.core.Vertx;
@@ -46,8 +46,8 @@ public class SseRoutes {
 
     private void projectStream(RoutingContext request) {
         String projectId = request.pathParam("projectId");
-        if (!ProjectIds.valid(projectId)) {
-            badRequest(request, "projectId must match " + ProjectIds.PATTERN);
+        if (!Ids.valid(projectId)) {
+            badRequest(request, "projectId must match " + Ids.PATTERN);
             return;
         }
         OptionalLong lastEventId = lastEventId(request);

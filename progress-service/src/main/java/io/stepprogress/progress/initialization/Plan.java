@@ -1,5 +1,6 @@
 package io.stepprogress.progress.initialization;
 
+import io.stepprogress.event.Ids;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -10,7 +11,7 @@ public record Plan(List<PlannedStep> steps) {
 
     public static final int MAX_STEPS = 50;
     public static final int MAX_LABEL_LENGTH = 200;
-    public static final String ID_PATTERN = "[A-Za-z0-9._-]{1,64}";
+    public static final String ID_PATTERN = Ids.PATTERN;
     private static final Pattern ID = Pattern.compile(ID_PATTERN);
 
     public Plan {

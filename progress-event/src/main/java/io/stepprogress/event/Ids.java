@@ -1,14 +1,14 @@
-package io.stepprogress.notifier.projects;
+package io.stepprogress.event;
 
 import java.util.regex.Pattern;
 
-/** The id rule progress-service enforces, applied before any lookup. */
-public final class ProjectIds {
+/** The one rule for project ids and step names, everywhere they are accepted: URLs, plans, labels. */
+public final class Ids {
 
     public static final String PATTERN = "[A-Za-z0-9._-]{1,64}";
     private static final Pattern ID = Pattern.compile(PATTERN);
 
-    private ProjectIds() {
+    private Ids() {
     }
 
     public static boolean valid(String id) {
