@@ -11,6 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.common.mapper.TypeRef;
 import io.stepprogress.alert.support.Kafka;
 import io.stepprogress.alert.support.Metrics;
+import io.stepprogress.testkit.PrometheusMetrics;
 import io.stepprogress.alert.support.Ready;
 import io.stepprogress.alert.support.TestRun;
 import io.stepprogress.event.StepProgressUpdated;
@@ -48,11 +49,11 @@ class AlertsFlowTest {
         String fetch = "fetch-" + suffix;
         String build = "build-" + suffix;
         TestRun run = TestRun.of("metrics", fetch, build);
-        Metrics before = Metrics.scrape();
+        PrometheusMetrics before = Metrics.scrape();
 
         Kafka.publish(run.start(), run.progress(fetch, 50), run.complete(fetch), run.progress(build, 10));
         eventually().untilAsserted(() -> {
-            Metrics now = Metrics.scrape();
+            PrometheusMetrics now = Metrics.scrape();
             assertThat(now.value("alert_events_applied_total")).isEqualTo(before.value("alert_events_applied_total") + 4);
             assertThat(now.value(ACTIVE)).isEqualTo(before.value(ACTIVE) + 1);
             assertThat(now.value("progress_event_lag_seconds_count"))
@@ -63,7 +64,7 @@ class AlertsFlowTest {
 
         Kafka.publish(run.complete(build));
         eventually().untilAsserted(() -> {
-            Metrics now = Metrics.scrape();
+            PrometheusMetrics now = Metrics.scrape();
             assertThat(now.value(ACTIVE)).isEqualTo(before.value(ACTIVE));
             assertThat(now.value(FINISHED, "outcome", "completed"))
                     .isEqualTo(before.value(FINISHED, "outcome", "completed") + 1);
@@ -120,7 +121,7 @@ class AlertsFlowTest {
     void aFailureIsCountedOnceAndListedAndDuplicatesChangeNothing() {
         String migrate = "migrate-" + suffix;
         TestRun run = TestRun.of("failing", migrate);
-        Metrics before = Metrics.scrape();
+        PrometheusMetrics before = Metrics.scrape();
 
         StepProgressUpdated start = run.start();
         StepProgressUpdated progress = run.progress(migrate, 30);
@@ -130,7 +131,7 @@ class AlertsFlowTest {
 
         eventually().untilAsserted(() -> assertThat(Metrics.scrape().value("alert_events_dropped_total"))
                 .isEqualTo(before.value("alert_events_dropped_total") + 3));
-        Metrics after = Metrics.scrape();
+        PrometheusMetrics after = Metrics.scrape();
         assertThat(after.value("progress_step_failures_total", "step", migrate)).isEqualTo(1);
         assertThat(after.value(FINISHED, "outcome", "failed")).isEqualTo(before.value(FINISHED, "outcome", "failed") + 1);
         assertThat(after.value(DURATION_COUNT, "outcome", "failed"))
@@ -156,7 +157,7 @@ class AlertsFlowTest {
     @Test
     void unreadableRecordsAreCountedAndSkipped() {
         TestRun run = TestRun.of("after-poison", "a");
-        Metrics before = Metrics.scrape();
+        PrometheusMetrics before = Metrics.scrape();
 
         Kafka.publishRaw(run.projectId(), "{not json".getBytes(StandardCharsets.UTF_8));
         Kafka.publishRaw(run.projectId(), "{\"projectId\":\"x\",\"sequence\":0}".getBytes(StandardCharsets.UTF_8));
@@ -167,7 +168,7 @@ class AlertsFlowTest {
         Kafka.publish(run.start(), run.cancel("test over"));
 
         eventually().untilAsserted(() -> {
-            Metrics now = Metrics.scrape();
+            PrometheusMetrics now = Metrics.scrape();
             assertThat(now.value("alert_events_unreadable_total"))
                     .isEqualTo(before.value("alert_events_unreadable_total") + 3);
             assertThat(now.value(FINISHED, "outcome", "cancelled"))

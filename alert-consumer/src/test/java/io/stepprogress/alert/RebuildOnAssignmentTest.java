@@ -11,6 +11,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.common.mapper.TypeRef;
 import io.stepprogress.alert.support.Kafka;
 import io.stepprogress.alert.support.Metrics;
+import io.stepprogress.testkit.PrometheusMetrics;
 import io.stepprogress.alert.support.Ready;
 import io.stepprogress.alert.support.TestRun;
 import io.stepprogress.event.StepProgressUpdated;
@@ -53,7 +54,7 @@ class RebuildOnAssignmentTest {
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(Metrics.scrape()
                 .value("progress_step_failures_total", "step", "live-" + suffix)).isEqualTo(1));
-        Metrics metrics = Metrics.scrape();
+        PrometheusMetrics metrics = Metrics.scrape();
         assertThat(metrics.has("progress_step_failures_total", "step", "history-" + suffix)).isFalse();
         // Only the live failure counts; the redelivered one of the history is a duplicate.
         assertThat(metrics.value("progress_initializations_finished_total", "outcome", "failed")).isEqualTo(1);

@@ -10,6 +10,7 @@ import io.stepprogress.client.ProgressClient;
 import io.stepprogress.client.ProgressClientException;
 import io.stepprogress.event.InitializationView;
 import io.stepprogress.testkit.Chromium;
+import io.stepprogress.testkit.PrometheusMetrics;
 import io.stepprogress.testkit.SseClient;
 import java.io.IOException;
 import java.net.URI;
@@ -103,7 +104,7 @@ class CrossServiceTest {
         }
         assertAuditHasEachSequenceOnce(failed, 3);
         await().atMost(WAIT).until(() -> metric(Service.ALERT, "progress_initializations_finished_total",
-                "outcome=\"failed\"") >= 1);
+                "outcome", "failed") >= 1);
         await().atMost(WAIT).until(() -> json(Service.ALERT, "/api/alerts").toString().contains(failed));
 
         try (Chromium browser = Chromium.start()) {
@@ -178,7 +179,7 @@ class CrossServiceTest {
 
         report("audit-consumer SIGKILL", projects, load);
         System.out.printf("E2E audit-consumer SIGKILL: redelivered events skipped by the restarted consumer=%.0f%n",
-                metric(Service.AUDIT, "audit_events_duplicate_total", ""));
+                metric(Service.AUDIT, "audit_events_duplicate_total"));
     }
 
     @Test
@@ -300,11 +301,10 @@ class CrossServiceTest {
         return response.statusCode() == 200 ? JSON.readTree(response.body()) : JSON.createObjectNode();
     }
 
-    private double metric(Service service, String name, String label) throws IOException, InterruptedException {
+    private double metric(Service service, String name, String... labels) throws IOException, InterruptedException {
         String body = HTTP.send(HttpRequest.newBuilder(stack.service(service).url("/q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        return body.lines().filter(l -> l.startsWith(name) && l.contains(label))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return PrometheusMetrics.parse(body).value(name, labels);
     }
 
     private void runToCompletion(String project) {

@@ -44,8 +44,7 @@ public final class DeployedMetrics {
 
     /** Of {@code names}, those the Prometheus text does not contain as a series name. */
     public static Set<String> missingFrom(String prometheusText, Set<String> names) {
-        Set<String> exported = prometheusText.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
-                .map(l -> l.split("[{ ]", 2)[0]).collect(Collectors.toSet());
+        Set<String> exported = PrometheusMetrics.parse(prometheusText).names();
         return names.stream().filter(n -> !exported.contains(n)).collect(Collectors.toCollection(TreeSet::new));
     }
 

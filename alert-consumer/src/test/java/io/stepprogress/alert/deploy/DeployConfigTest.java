@@ -12,6 +12,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stepprogress.alert.support.Kafka;
 import io.stepprogress.alert.support.Metrics;
+import io.stepprogress.testkit.PrometheusMetrics;
 import io.stepprogress.alert.support.Ready;
 import io.stepprogress.alert.support.TestRun;
 import java.io.IOException;
@@ -246,7 +247,7 @@ class DeployConfigTest {
 
     @Test
     void everyQueryReadsMetricsThatAreExported() {
-        Metrics scraped = scrapeWithEveryMeter();
+        PrometheusMetrics scraped = scrapeWithEveryMeter();
         Map<String, String> queries = new TreeMap<>(dashboardQueries(prometheusDatasourceUid()));
         prometheusAlerts().forEach((name, rule) -> queries.put("Prometheus rule " + name, rule.path("expr").asText()));
         for (JsonNode group : yaml(GRAFANA_RULES).path("groups")) {
@@ -277,7 +278,7 @@ class DeployConfigTest {
         Ready.waitUntilReady();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(Metrics.scrape()
                 .has("kafka_consumer_fetch_manager_records_lag_max")).isTrue());
-        Metrics metrics = Metrics.scrape();
+        PrometheusMetrics metrics = Metrics.scrape();
         System.out.println("Kafka consumer lag metrics exported by alert-consumer:");
         metrics.names().stream().filter(n -> n.startsWith("kafka_consumer_fetch_manager_records_lag"))
                 .forEach(n -> metrics.matching(n).forEach(s -> System.out.println("  " + n + s.labels())));
@@ -286,7 +287,7 @@ class DeployConfigTest {
     // --- helpers -----------------------------------------------------------------------------------------
 
     /** A scrape after a run that completes one step and fails another: every meter of this service exists. */
-    private static Metrics scrapeWithEveryMeter() {
+    private static PrometheusMetrics scrapeWithEveryMeter() {
         Ready.waitUntilReady();
         TestRun run = TestRun.of("deploy-check", "check-a", "check-b");
         Kafka.publish(run.start(), run.progress("check-a", 10), run.complete("check-a"), run.fail("check-b", "x"));

@@ -7,6 +7,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -116,11 +117,12 @@ final class SseConnection implements Subscriber {
             // Everything waiting goes out in one write (one syscall), up to the end of the run.
             Buffer batch = Buffer.buffer();
             Buffer end = null;
+            Instant now = Instant.now();
             while (!pending.isEmpty() && end == null) {
                 Frame next = pending.removeFirst();
                 if (next.bytes().length() > 0) {
                     batch.appendBuffer(next.bytes());
-                    metrics.delivered(next.occurredAt());
+                    metrics.delivered(next.occurredAt(), now);
                 }
                 end = next.end();
             }

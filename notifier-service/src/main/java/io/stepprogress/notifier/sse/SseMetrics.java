@@ -40,10 +40,11 @@ public class SseMetrics {
         connected.decrementAndGet();
     }
 
-    void delivered(Instant occurredAt) {
+    /** @param now read once per write by the caller: one clock read per batch, not per frame */
+    void delivered(Instant occurredAt, Instant now) {
         delivered.increment();
         if (occurredAt != null) {
-            deliveryLag.record(Duration.between(occurredAt, Instant.now()));
+            deliveryLag.record(Duration.between(occurredAt, now));
         }
     }
 

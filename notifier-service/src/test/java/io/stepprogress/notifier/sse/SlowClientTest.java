@@ -9,6 +9,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stepprogress.event.StepProgressUpdated;
 import io.stepprogress.testkit.Events;
+import io.stepprogress.testkit.PrometheusMetrics;
 import io.stepprogress.testkit.SseClient;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -81,8 +82,7 @@ class SlowClientTest {
     }
 
     private static double droppedSlowClients() {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(l -> l.startsWith("notifier_sse_slow_clients_dropped_total"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return PrometheusMetrics.parse(given().get("/q/metrics").then().statusCode(200).extract().asString())
+                .value("notifier_sse_slow_clients_dropped_total");
     }
 }
