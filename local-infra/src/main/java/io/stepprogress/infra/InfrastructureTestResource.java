@@ -1,12 +1,13 @@
 package io.stepprogress.infra;
 
+import io.stepprogress.security.DevKeys;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Points a {@code @QuarkusTest} at the {@link Infrastructure#shared() shared} PostgreSQL and Kafka, instead
- * of Dev Services (which need Docker; disable them in the test profile).
+ * of Dev Services (which need Docker; disable them in the test profile), and at this JVM's test key pair.
  * <p>
  * Optional init argument {@value #DATABASE_ARG} (default {@value #DEFAULT_DATABASE}): the database to create
  * and connect to. The servers outlive the test class (they are shared); {@link #stop()} leaves them running.
@@ -33,11 +34,15 @@ public class InfrastructureTestResource implements QuarkusTestResourceLifecycleM
         Infrastructure infrastructure = Infrastructure.shared();
         PostgresServer postgres = infrastructure.postgres();
         postgres.createDatabaseIfMissing(database);
+        DevKeys keys = DevKeys.temporary();
         return Map.of(
                 "quarkus.datasource.jdbc.url", postgres.jdbcUrl(database),
                 "quarkus.datasource.username", postgres.username(),
                 "quarkus.datasource.password", postgres.password(),
-                "kafka.bootstrap.servers", infrastructure.kafka().bootstrapServers());
+                "kafka.bootstrap.servers", infrastructure.kafka().bootstrapServers(),
+                // The tests' key pair (DevKeys.temporary(), which TestTokens signs with).
+                "mp.jwt.verify.publickey.location", keys.publicKeysFile().toString(),
+                "progress.security.signing-key-location", keys.signingKeyFile().toString());
     }
 
     @Override

@@ -35,7 +35,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
-        return respond(Problem.of(e.status(), e.title(), e.getMessage(), path(uri), List.of()));
+        return respond(Problem.of(e.status(), e.title(), e.getMessage(), path(uri), List.of()), e.headers());
     }
 
     @ServerExceptionMapper
@@ -89,9 +89,15 @@ public class ProblemMappers {
     }
 
     private Response respond(Problem problem) {
+        return respond(problem, java.util.Map.of());
+    }
+
+    private Response respond(Problem problem, java.util.Map<String, String> headers) {
         try {
-            return Response.status(problem.status()).type(Problem.MEDIA_TYPE)
-                    .entity(mapper.writeValueAsString(problem)).build();
+            Response.ResponseBuilder builder = Response.status(problem.status()).type(Problem.MEDIA_TYPE)
+                    .entity(mapper.writeValueAsString(problem));
+            headers.forEach(builder::header);
+            return builder.build();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a problem", e);
         }

@@ -1,0 +1,93 @@
+package io.stepprogress.security;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Which projects a token may touch: a list of project ids in which {@code *} stands for any run of id
+ * characters ({@code acme-*}, {@code *}). No list at all ({@link #any()}) means every project; an empty
+ * list means none.
+ */
+public final class ProjectPatterns {
+
+    /** Id characters plus the wildcard; the same length bound as ids. */
+    public static final String PATTERN_RULE = "[A-Za-z0-9._*-]{1,64}";
+    private static final Pattern RULE = Pattern.compile(PATTERN_RULE);
+    private static final ProjectPatterns ANY = new ProjectPatterns(null, null);
+
+    private final List<String> patterns;
+    private final List<Pattern> compiled;
+
+    private ProjectPatterns(List<String> patterns, List<Pattern> compiled) {
+        this.patterns = patterns;
+        this.compiled = compiled;
+    }
+
+    public static ProjectPatterns any() {
+        return ANY;
+    }
+
+    /** @throws IllegalArgumentException when a pattern breaks {@link #PATTERN_RULE} */
+    public static ProjectPatterns of(Collection<String> patterns) {
+        List<String> copy = List.copyOf(patterns);
+        for (String pattern : copy) {
+            if (!RULE.matcher(pattern).matches()) {
+                throw new IllegalArgumentException("project pattern '" + pattern + "' must match " + PATTERN_RULE);
+            }
+        }
+        List<Pattern> compiled = copy.stream().map(ProjectPatterns::compile).toList();
+        return new ProjectPatterns(copy, compiled);
+    }
+
+    public static ProjectPatterns of(String... patterns) {
+        return of(List.of(patterns));
+    }
+
+    public boolean allows(String projectId) {
+        if (compiled == null) {
+            return true;
+        }
+        for (Pattern pattern : compiled) {
+            if (pattern.matcher(projectId).matches()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True for {@link #any()}: the token names no projects at all. */
+    public boolean unrestricted() {
+        return patterns == null;
+    }
+
+    /** The patterns as given, empty for {@link #any()}. */
+    public List<String> patterns() {
+        return patterns == null ? List.of() : patterns;
+    }
+
+    /** The project id when the token is for exactly one project and no wildcard. */
+    public Optional<String> singleProject() {
+        if (patterns != null && patterns.size() == 1 && !patterns.get(0).contains("*")) {
+            return Optional.of(patterns.get(0));
+        }
+        return Optional.empty();
+    }
+
+    private static Pattern compile(String pattern) {
+        StringBuilder regex = new StringBuilder();
+        for (String literal : pattern.split("\\*", -1)) {
+            if (!regex.isEmpty()) {
+                regex.append("[A-Za-z0-9._-]*");
+            }
+            regex.append(Pattern.quote(literal));
+        }
+        return Pattern.compile(regex.toString());
+    }
+
+    @Override
+    public String toString() {
+        return patterns == null ? "*" : String.join(" ", patterns);
+    }
+}

@@ -1,0 +1,79 @@
+package io.stepprogress.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TokenIssuerTest {
+
+    @Test
+    void issuedTokensVerifyAgainstThePublicSetAndCarryScopesAndProjects(@TempDir Path dir) throws Exception {
+        DevKeys keys = DevKeys.loadOrCreate(dir);
+        TokenIssuer issuer = new TokenIssuer("step-progress", keys.signingKey());
+
+        TokenIssuer.IssuedToken token = issuer.issue("worker-1", List.of(Scopes.WRITE),
+                ProjectPatterns.of("acme-*"), Duration.ofMinutes(5));
+
+        JwtClaims claims = consumer(keys.publicJwks()).processToClaims(token.token());
+        assertThat(claims.getSubject()).isEqualTo("worker-1");
+        assertThat(claims.getStringClaimValue(TokenClaims.SCOPE)).isEqualTo(Scopes.WRITE);
+        assertThat(claims.getStringListClaimValue(TokenClaims.PROJECTS)).containsExactly("acme-*");
+        assertThat(claims.getJwtId()).isEqualTo(token.id());
+        JsonWebSignature header = new JsonWebSignature();
+        header.setCompactSerialization(token.token());
+        assertThat(header.getKeyIdHeaderValue()).isEqualTo(keys.signingKey().keyId());
+    }
+
+    @Test
+    void keysAreReusedFromTheirDirectory(@TempDir Path dir) {
+        String first = DevKeys.loadOrCreate(dir).signingKey().keyId();
+        assertThat(DevKeys.loadOrCreate(dir).signingKey().keyId()).isEqualTo(first);
+        assertThat(dir.resolve(DevKeys.SIGNING_KEY)).isReadable();
+    }
+
+    @Test
+    void aSetWithTwoKeysAcceptsBothWhichIsHowKeysRotate() throws Exception {
+        SigningKey old = SigningKey.generate();
+        SigningKey current = SigningKey.generate();
+        String both = SigningKey.publicJwks(old, current);
+        for (SigningKey key : List.of(old, current)) {
+            String token = new TokenIssuer("step-progress", key)
+                    .issue("w", List.of(Scopes.WRITE), ProjectPatterns.any(), Duration.ofMinutes(1)).token();
+            assertThat(consumer(both).processToClaims(token).hasClaim(TokenClaims.PROJECTS)).isFalse();
+        }
+        String onlyCurrent = current.publicJwks();
+        String oldToken = new TokenIssuer("step-progress", old)
+                .issue("w", List.of(Scopes.WRITE), ProjectPatterns.any(), Duration.ofMinutes(1)).token();
+        assertThatThrownBy(() -> consumer(onlyCurrent).processToClaims(oldToken))
+                .isInstanceOf(InvalidJwtException.class);
+    }
+
+    @Test
+    void privateJwkRoundTrips() {
+        SigningKey key = SigningKey.generate();
+        assertThat(SigningKey.fromJwk(key.privateJwk()).keyId()).isEqualTo(key.keyId());
+        assertThat(key.publicJwks()).doesNotContain("\"d\"");
+        assertThatThrownBy(() -> SigningKey.fromJwk(new JsonWebKeySet().toJson()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static org.jose4j.jwt.consumer.JwtConsumer consumer(String jwks) throws Exception {
+        return new JwtConsumerBuilder()
+                .setExpectedIssuer("step-progress")
+                .setRequireExpirationTime()
+                .setVerificationKeyResolver(new JwksVerificationKeyResolver(new JsonWebKeySet(jwks).getJsonWebKeys()))
+                .build();
+    }
+
+}
