@@ -1,6 +1,7 @@
 #!/usr/bin/env sh
 # Builds what is needed and starts the whole system on this machine: PostgreSQL, Kafka, the four services
 # and a demo worker. Ctrl-C stops everything. The build is skipped when nothing changed since the last one.
+# `./local-stack.sh keys generate|rotate|token ...` manages signing keys and tokens (see KeysMain).
 set -e
 cd "$(dirname "$0")"
 stamp=target/.local-stack-built
@@ -20,5 +21,9 @@ needs_build() {
 if needs_build; then
   ./mvnw -q install -DskipTests
   mkdir -p target && touch "$stamp"
+fi
+if [ "$1" = keys ]; then
+  shift
+  exec java -cp local-stack/target/local-stack.jar io.stepprogress.stack.KeysMain "$@"
 fi
 exec java -Dstack.root="$(pwd)" -jar local-stack/target/local-stack.jar "$@"

@@ -2,6 +2,11 @@ package io.stepprogress.stack;
 
 import io.stepprogress.infra.EmbeddedKafkaServer;
 import io.stepprogress.infra.EmbeddedPostgresServer;
+import io.stepprogress.security.DevKeys;
+import io.stepprogress.security.ProjectPatterns;
+import io.stepprogress.security.Scopes;
+import io.stepprogress.security.TokenClaims;
+import io.stepprogress.security.TokenIssuer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -27,40 +32,54 @@ public final class LocalStack implements AutoCloseable {
 
     /** Everything configurable about a start. Ports 0 are not allowed: the stack prints fixed URLs. */
     public record Options(Path root, Path dataDir, boolean reset, boolean demo, int demoProjects, int postgresPort,
-                          int kafkaPort, Map<Service, Integer> ports) {
+                          int kafkaPort, Map<Service, Integer> ports, Map<Service, Integer> managementPorts) {
 
         public static Options defaults(Path root) {
             Map<Service, Integer> ports = new EnumMap<>(Service.class);
+            Map<Service, Integer> management = new EnumMap<>(Service.class);
             for (Service service : Service.values()) {
                 ports.put(service, service.defaultPort());
+                management.put(service, service.defaultManagementPort());
             }
-            return new Options(root, root.resolve("target/local-stack"), false, true, 3, 5432, 9092, ports);
+            return new Options(root, root.resolve("target/local-stack"), false, true, 3, 5432, 9092, ports, management);
         }
 
         public Options withDataDir(Path dir) {
-            return new Options(root, dir, reset, demo, demoProjects, postgresPort, kafkaPort, ports);
+            return new Options(root, dir, reset, demo, demoProjects, postgresPort, kafkaPort, ports, managementPorts);
         }
 
         public Options withDemo(boolean on) {
-            return new Options(root, dataDir, reset, on, demoProjects, postgresPort, kafkaPort, ports);
+            return new Options(root, dataDir, reset, on, demoProjects, postgresPort, kafkaPort, ports, managementPorts);
         }
 
         public Options withReset(boolean on) {
-            return new Options(root, dataDir, on, demo, demoProjects, postgresPort, kafkaPort, ports);
+            return new Options(root, dataDir, on, demo, demoProjects, postgresPort, kafkaPort, ports, managementPorts);
         }
 
         public Options withInfraPorts(int postgres, int kafka) {
-            return new Options(root, dataDir, reset, demo, demoProjects, postgres, kafka, ports);
+            return new Options(root, dataDir, reset, demo, demoProjects, postgres, kafka, ports, managementPorts);
         }
 
         public Options withPort(Service service, int port) {
             Map<Service, Integer> changed = new EnumMap<>(ports);
             changed.put(service, port);
-            return new Options(root, dataDir, reset, demo, demoProjects, postgresPort, kafkaPort, changed);
+            return new Options(root, dataDir, reset, demo, demoProjects, postgresPort, kafkaPort, changed,
+                    managementPorts);
+        }
+
+        public Options withManagementPort(Service service, int port) {
+            Map<Service, Integer> changed = new EnumMap<>(managementPorts);
+            changed.put(service, port);
+            return new Options(root, dataDir, reset, demo, demoProjects, postgresPort, kafkaPort, ports, changed);
         }
 
         public Options withDemoProjects(int projects) {
-            return new Options(root, dataDir, reset, demo, projects, postgresPort, kafkaPort, ports);
+            return new Options(root, dataDir, reset, demo, projects, postgresPort, kafkaPort, ports, managementPorts);
+        }
+
+        /** Where the development key pair lives: created on the first start, reused afterwards. */
+        public Path keysDir() {
+            return dataDir.resolve("keys");
         }
     }
 
@@ -71,16 +90,22 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** The demo worker's projects, and what the printed login link opens. */
+    public static final String DEMO_PROJECTS = "demo-*";
+    private static final Duration DEMO_WORKER_TOKEN_TTL = Duration.ofDays(7);
+
     private final Options options;
     private final EmbeddedPostgresServer postgres;
     private final EmbeddedKafkaServer kafka;
+    private final DevKeys keys;
     private final Map<Service, ServiceProcess> services = new EnumMap<>(Service.class);
     private Process demo;
 
-    private LocalStack(Options options, EmbeddedPostgresServer postgres, EmbeddedKafkaServer kafka) {
+    private LocalStack(Options options, EmbeddedPostgresServer postgres, EmbeddedKafkaServer kafka, DevKeys keys) {
         this.options = options;
         this.postgres = postgres;
         this.kafka = kafka;
+        this.keys = keys;
     }
 
     /** Starts everything and waits until every service is ready. */
@@ -95,13 +120,14 @@ public final class LocalStack implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        DevKeys keys = DevKeys.loadOrCreate(options.keysDir());
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.builder().port(options.postgresPort())
                 .dataDirectory(options.dataDir().resolve("postgres").toAbsolutePath()).start();
         LocalStack stack;
         try {
             EmbeddedKafkaServer kafka = EmbeddedKafkaServer.builder().port(options.kafkaPort())
                     .dataDirectory(options.dataDir().resolve("kafka").toAbsolutePath()).start();
-            stack = new LocalStack(options, postgres, kafka);
+            stack = new LocalStack(options, postgres, kafka, keys);
         } catch (RuntimeException e) {
             postgres.close();
             throw e;
@@ -124,7 +150,8 @@ public final class LocalStack implements AutoCloseable {
                 postgres.createDatabaseIfMissing(service.database());
             }
             ServiceProcess process = new ServiceProcess(service, jar(service), options.ports().get(service),
-                    environment(service), logs.resolve(service.module() + ".log"));
+                    options.managementPorts().get(service), environment(service),
+                    logs.resolve(service.module() + ".log"));
             services.put(service, process);
             process.start();
         }
@@ -137,7 +164,13 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("QUARKUS_HTTP_PORT", Integer.toString(options.ports().get(service)));
+        env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
+        env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(options.managementPorts().get(service)));
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", keys.publicKeysFile().toString());
+        if (service == Service.PROGRESS) {
+            env.put("PROGRESS_SECURITY_SIGNING_KEY_LOCATION", keys.signingKeyFile().toString());
+        }
         if (service.database() != null) {
             env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(service.database()));
             env.put("QUARKUS_DATASOURCE_USERNAME", postgres.username());
@@ -151,16 +184,30 @@ public final class LocalStack implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("demo-worker is not packaged (" + jar + "): run ./mvnw install -DskipTests");
         }
+        ProcessBuilder builder = new ProcessBuilder(ServiceProcess.javaBinary(), "-Xmx96m", "-XX:+UseSerialGC",
+                "-jar", jar.toString(),
+                "--progress-url", service(Service.PROGRESS).url("").toString(),
+                "--projects", Integer.toString(options.demoProjects()))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        logs.resolve("demo-worker.log").toFile()));
+        // In the environment, not on the command line, where every local user's ps would show it.
+        builder.environment().put("PROGRESS_TOKEN", issue("demo-worker", Scopes.WRITE,
+                ProjectPatterns.of(DEMO_PROJECTS), DEMO_WORKER_TOKEN_TTL));
         try {
-            demo = new ProcessBuilder(ServiceProcess.javaBinary(), "-Xmx96m", "-XX:+UseSerialGC", "-jar", jar.toString(),
-                    "--progress-url", service(Service.PROGRESS).url("").toString(),
-                    "--projects", Integer.toString(options.demoProjects()))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
-                            logs.resolve("demo-worker.log").toFile()))
-                    .start();
+            demo = builder.start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the demo worker", e);
         }
+    }
+
+    /** A token signed with the stack's development key, which every service of this stack trusts. */
+    public String issue(String subject, String scope, ProjectPatterns projects, Duration ttl) {
+        return new TokenIssuer(TokenClaims.DEFAULT_ISSUER, keys.signingKey())
+                .issue(subject, List.of(scope), projects, ttl).token();
+    }
+
+    public DevKeys keys() {
+        return keys;
     }
 
     public ServiceProcess service(Service service) {
@@ -221,7 +268,9 @@ public final class LocalStack implements AutoCloseable {
         wanted.put("PostgreSQL (--postgres-port)", options.postgresPort());
         wanted.put("Kafka (--kafka-port)", options.kafkaPort());
         options.ports().forEach((service, port) -> wanted.put(service.module() + " (--"
-                + service.module().replace("-service", "").replace("-consumer", "") + "-port)", port));
+                + service.optionName() + "-port)", port));
+        options.managementPorts().forEach((service, port) -> wanted.put(service.module() + "'s management interface (--"
+                + service.optionName() + "-management-port)", port));
         for (Map.Entry<String, Integer> entry : wanted.entrySet()) {
             try (ServerSocket probe = new ServerSocket(entry.getValue(), 1, InetAddress.getLoopbackAddress())) {
                 probe.setReuseAddress(true);

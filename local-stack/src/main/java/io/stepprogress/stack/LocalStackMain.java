@@ -1,6 +1,8 @@
 package io.stepprogress.stack;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -23,7 +25,12 @@ public final class LocalStackMain {
               --notifier-port P         default 8080
               --audit-port P            default 8082
               --alert-port P            default 8083
+              --progress-management-port P, --notifier-management-port P, --audit-management-port P,
+              --alert-management-port P  /q/health and /q/metrics (defaults 9081, 9080, 9082, 9083)
             """;
+
+    /** How long the printed tokens and the login link stay valid: a working day. */
+    private static final Duration PRINTED_TOKEN_TTL = Duration.ofHours(12);
 
     private LocalStackMain() {
     }
@@ -59,16 +66,30 @@ public final class LocalStackMain {
             stopped.countDown();
         }, "local-stack-stop"));
 
+        DevTokens tokens = DevTokens.issue(stack, PRINTED_TOKEN_TTL);
         System.out.println();
-        System.out.println("  live page          " + stack.service(Service.NOTIFIER).url("/"));
-        System.out.println("  progress API       " + stack.service(Service.PROGRESS).url("/q/swagger-ui"));
-        System.out.println("  audit API          " + stack.service(Service.AUDIT).url("/q/swagger-ui"));
+        System.out.println("  live page          " + stack.service(Service.NOTIFIER).url("/") + " (sign in with the link below)");
+        System.out.println("  progress API       " + stack.service(Service.PROGRESS).url("/api/projects/{id}/...")
+                + "   OpenAPI " + stack.service(Service.PROGRESS).managementUrl("/q/swagger-ui"));
+        System.out.println("  audit API          " + stack.service(Service.AUDIT).url("/api/audit/..."));
         System.out.println("  alerts             " + stack.service(Service.ALERT).url("/api/alerts"));
         System.out.println("  Kafka              " + stack.kafka().bootstrapServers());
         System.out.println("  PostgreSQL         " + stack.postgres().jdbcUrl("progress"));
+        System.out.println("  metrics, health    " + Arrays.stream(Service.values())
+                .map(service -> service.module() + " " + stack.service(service).managementUrl("/q/metrics"))
+                .collect(Collectors.joining(", ")));
         System.out.println("  logs               " + stack.logs());
         System.out.println("  demo worker        " + (options.demo() ? options.demoProjects() + " projects at a time"
                 : "off (--no-demo)"));
+        System.out.println();
+        System.out.println("  Development credentials (signed with " + stack.keys().signingKeyFile() + ", valid "
+                + PRINTED_TOKEN_TTL.toHours() + " h; also in " + tokens.file() + "):");
+        System.out.println("  log the browser in for the demo projects (" + LocalStack.DEMO_PROJECTS + "):");
+        System.out.println("    " + tokens.loginLink());
+        System.out.println("  worker token (progress:write, every project):");
+        System.out.println("    export PROGRESS_TOKEN=" + tokens.worker());
+        System.out.println("  operator token (progress:operator: audit and alerts APIs):");
+        System.out.println("    export OPERATOR_TOKEN=" + tokens.operator());
         System.out.printf(Locale.ROOT, "READY in %.1f s: every service answers /q/health/ready (Ctrl-C stops all)%n",
                 (System.nanoTime() - started) / 1e9);
         stopped.await();
@@ -97,6 +118,12 @@ public final class LocalStackMain {
                         case "--notifier-port" -> options.withPort(Service.NOTIFIER, port(option, value));
                         case "--audit-port" -> options.withPort(Service.AUDIT, port(option, value));
                         case "--alert-port" -> options.withPort(Service.ALERT, port(option, value));
+                        case "--progress-management-port" ->
+                                options.withManagementPort(Service.PROGRESS, port(option, value));
+                        case "--notifier-management-port" ->
+                                options.withManagementPort(Service.NOTIFIER, port(option, value));
+                        case "--audit-management-port" -> options.withManagementPort(Service.AUDIT, port(option, value));
+                        case "--alert-management-port" -> options.withManagementPort(Service.ALERT, port(option, value));
                         default -> throw new IllegalArgumentException("unknown option " + option);
                     };
                 }

@@ -27,12 +27,14 @@ public final class ServiceProcess {
     private final Map<String, String> environment;
     private final Path log;
     private final int port;
+    private final int managementPort;
     private Process process;
 
-    ServiceProcess(Service service, Path jar, int port, Map<String, String> environment, Path log) {
+    ServiceProcess(Service service, Path jar, int port, int managementPort, Map<String, String> environment, Path log) {
         this.service = service;
         this.jar = jar;
         this.port = port;
+        this.managementPort = managementPort;
         this.environment = environment;
         this.log = log;
     }
@@ -80,7 +82,7 @@ public final class ServiceProcess {
 
     public boolean ready() {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(url("/q/health/ready"))
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(managementUrl("/q/health/ready"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200;
         } catch (IOException e) {
@@ -126,6 +128,11 @@ public final class ServiceProcess {
 
     public URI url(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** The management interface: {@code /q/health}, {@code /q/metrics}; loopback only in the local stack. */
+    public URI managementUrl(String path) {
+        return URI.create("http://127.0.0.1:" + managementPort + path);
     }
 
     public Service service() {

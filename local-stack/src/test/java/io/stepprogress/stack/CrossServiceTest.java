@@ -1,14 +1,19 @@
 package io.stepprogress.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepprogress.client.PlannedStep;
 import io.stepprogress.client.ProgressClient;
+import io.stepprogress.client.ForbiddenException;
 import io.stepprogress.client.ProgressClientException;
+import io.stepprogress.client.SubscriberToken;
 import io.stepprogress.event.InitializationView;
+import io.stepprogress.security.ProjectPatterns;
+import io.stepprogress.security.Scopes;
 import io.stepprogress.testkit.Chromium;
 import io.stepprogress.testkit.PrometheusMetrics;
 import io.stepprogress.testkit.SseClient;
@@ -60,6 +65,9 @@ class CrossServiceTest {
 
     private LocalStack stack;
     private ProgressClient client;
+    private String workerToken;
+    private String subscriberToken;
+    private String operatorToken;
 
     @BeforeAll
     void startTheStack() {
@@ -69,10 +77,16 @@ class CrossServiceTest {
                 .withInfraPorts(freePort(), freePort())
                 .withPort(Service.PROGRESS, freePort()).withPort(Service.NOTIFIER, freePort())
                 .withPort(Service.AUDIT, freePort()).withPort(Service.ALERT, freePort());
+        for (Service service : Service.values()) {
+            options = options.withManagementPort(service, freePort());
+        }
         long started = System.nanoTime();
         stack = LocalStack.start(options, Duration.ofMinutes(3));
         System.out.printf("E2E stack ready in %d ms%n", (System.nanoTime() - started) / 1_000_000);
-        client = ProgressClient.builder(stack.service(Service.PROGRESS).url(""))
+        workerToken = stack.issue("e2e-worker", Scopes.WRITE, ProjectPatterns.any(), Duration.ofHours(1));
+        subscriberToken = stack.issue("e2e-watcher", Scopes.SUBSCRIBE, ProjectPatterns.any(), Duration.ofHours(1));
+        operatorToken = stack.issue("e2e-operator", Scopes.OPERATOR, ProjectPatterns.any(), Duration.ofHours(1));
+        client = ProgressClient.builder(stack.service(Service.PROGRESS).url("")).bearerToken(workerToken)
                 .retries(8, Duration.ofMillis(100), Duration.ofSeconds(2)).build();
     }
 
@@ -108,6 +122,7 @@ class CrossServiceTest {
         await().atMost(WAIT).until(() -> json(Service.ALERT, "/api/alerts").toString().contains(failed));
 
         try (Chromium browser = Chromium.start()) {
+            signIn(browser);
             browser.driver().get(stack.service(Service.NOTIFIER).url("/#/projects/" + completed.get(0)).toString());
             browser.await(WAIT, driver -> "100".equals(driver.findElement(By.id("overall-progress"))
                     .getAttribute("aria-valuenow")), () -> "the overall bar did not reach 100");
@@ -122,7 +137,7 @@ class CrossServiceTest {
         List<String> projects = List.of(id("outage-a"), id("outage-b"), id("outage-c"));
         projects.forEach(p -> client.start(p, PLAN));
         try (SseClient watcher = SseClient.connect(stack.service(Service.NOTIFIER).url(
-                "/api/projects/" + projects.get(0) + "/events"))) {
+                "/api/projects/" + projects.get(0) + "/events"), Map.of("Authorization", "Bearer " + subscriberToken))) {
             Load load = new Load(projects, 20);
             load.start();
             await().atMost(WAIT).until(() -> load.acknowledged.get() >= 40);
@@ -189,6 +204,7 @@ class CrossServiceTest {
         client.start(project, PLAN);
         client.reportProgress(project, "clone", 50, "halfway");
         try (Chromium browser = Chromium.start()) {
+            signIn(browser);
             browser.driver().get(stack.service(Service.NOTIFIER).url("/#/projects/" + project).toString());
             browser.await(WAIT, driver -> "50".equals(driver.findElement(By.cssSelector("[data-step='clone']"))
                     .getAttribute("aria-valuenow")), () -> "the page did not show 50% for clone");
@@ -296,15 +312,66 @@ class CrossServiceTest {
     }
 
     private JsonNode json(Service service, String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(stack.service(service).url(path)).build(),
+        String token = switch (service) {
+            case NOTIFIER -> subscriberToken;
+            case PROGRESS -> workerToken;
+            case AUDIT, ALERT -> operatorToken;
+        };
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(stack.service(service).url(path))
+                        .header("Authorization", "Bearer " + token).build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.statusCode() == 200 ? JSON.readTree(response.body()) : JSON.createObjectNode();
     }
 
     private double metric(Service service, String name, String... labels) throws IOException, InterruptedException {
-        String body = HTTP.send(HttpRequest.newBuilder(stack.service(service).url("/q/metrics")).build(),
+        String body = HTTP.send(HttpRequest.newBuilder(stack.service(service).managementUrl("/q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         return PrometheusMetrics.parse(body).value(name, labels);
+    }
+
+    @Test
+    @Order(6)
+    void aHostApplicationIssuesASubscriberTokenThatOpensOnlyItsProject() throws Exception {
+        String mine = id("host-mine");
+        String theirs = id("host-theirs");
+        client.start(mine, PLAN);
+        client.start(theirs, PLAN);
+        await().atMost(WAIT).until(() -> json(Service.NOTIFIER, "/api/projects/" + theirs + "/progress").has("status"));
+
+        SubscriberToken issued = client.issueSubscriberToken(mine, "user-42", Duration.ofMinutes(5));
+        HttpResponse<String> session = HTTP.send(HttpRequest.newBuilder(stack.service(Service.NOTIFIER)
+                        .url("/api/session")).header("Authorization", "Bearer " + issued.token())
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(session.statusCode()).isEqualTo(200);
+        String setCookie = session.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(setCookie).contains("HttpOnly").contains("Path=/api/projects/" + mine + "/");
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+
+        await().atMost(WAIT).until(() -> withCookie("/api/projects/" + mine + "/progress", cookie) == 200);
+        assertThat(withCookie("/api/projects/" + theirs + "/progress", cookie)).isEqualTo(403);
+        assertThat(withCookie("/api/projects/" + theirs + "/events", cookie)).isEqualTo(403);
+
+        ProgressClient otherTenant = ProgressClient.builder(stack.service(Service.PROGRESS).url(""))
+                .bearerToken(stack.issue("other-tenant", Scopes.WRITE, ProjectPatterns.of("other-*"), Duration.ofMinutes(5)))
+                .build();
+        long before = client.progress(mine).sequence();
+        assertThatThrownBy(() -> otherTenant.issueSubscriberToken(mine, null, null)).isInstanceOf(ForbiddenException.class);
+        assertThatThrownBy(() -> otherTenant.reportProgress(mine, "clone", 10)).isInstanceOf(ForbiddenException.class);
+        assertThat(client.progress(mine).sequence()).isEqualTo(before);
+    }
+
+    private int withCookie(String path, String cookie) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(stack.service(Service.NOTIFIER).url(path))
+                .header("Cookie", cookie).timeout(Duration.ofSeconds(5));
+        // A stream answers 200 and stays open: only its status matters here.
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** What the stack's printed login link does: the token in the fragment, exchanged for a cookie. */
+    private void signIn(Chromium browser) {
+        browser.driver().get(stack.service(Service.NOTIFIER).url("/#token=" + subscriberToken).toString());
+        browser.await(WAIT, driver -> !driver.getCurrentUrl().contains("token="),
+                () -> "the page did not exchange the token from the link");
     }
 
     private void runToCompletion(String project) {

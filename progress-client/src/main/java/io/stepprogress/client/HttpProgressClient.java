@@ -114,7 +114,22 @@ final class HttpProgressClient implements ProgressClient {
 
     // ---------------------------------------------------------------------------------------------------
 
+    @Override
+    public SubscriberToken issueSubscriberToken(String projectId, String subject, Duration ttl) {
+        ObjectNode body = mapper.createObjectNode();
+        putIfPresent(body, "subject", subject);
+        if (ttl != null) {
+            body.put("ttlSeconds", ttl.toSeconds());
+        }
+        String path = project(projectId) + "/subscriber-tokens";
+        return send("POST", path, body, response -> subscriberToken(response, "POST " + path));
+    }
+
     private InitializationView send(String method, String path, JsonNode body) {
+        return send(method, path, body, response -> view(response, method + " " + path));
+    }
+
+    private <T> T send(String method, String path, JsonNode body, java.util.function.Function<HttpResponse<String>, T> reader) {
         HttpRequest request = request(method, path, body);
         String call = method + " " + path;
         for (int attempt = 1; ; attempt++) {
@@ -123,7 +138,7 @@ final class HttpProgressClient implements ProgressClient {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                 int status = response.statusCode();
                 if (status >= 200 && status < 300) {
-                    return view(response, call);
+                    return reader.apply(response);
                 }
                 ProblemDetails problem = problem(response);
                 Duration retryAfter = retryAfter(response);
@@ -193,6 +208,19 @@ final class HttpProgressClient implements ProgressClient {
         } catch (JsonProcessingException | RuntimeException e) {
             throw new ProgressClientException(ProblemDetails.of(response.statusCode(), "Unreadable response",
                     "the answer is not an initialization view: " + shorten(e.getMessage())), call, e);
+        }
+    }
+
+    private SubscriberToken subscriberToken(HttpResponse<String> response, String call) {
+        try {
+            SubscriberToken token = mapper.readValue(response.body(), SubscriberToken.class);
+            if (token == null || token.token() == null || token.expiresAt() == null) {
+                throw new IllegalArgumentException("token and expiresAt are required");
+            }
+            return token;
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new ProgressClientException(ProblemDetails.of(response.statusCode(), "Unreadable response",
+                    "the answer is not a subscriber token: " + shorten(e.getMessage())), call, e);
         }
     }
 

@@ -85,6 +85,17 @@ public interface ProgressClient {
     InitializationView progress(String projectId);
 
     /**
+     * {@code POST /api/projects/{projectId}/subscriber-tokens}: a short-lived token that lets one browser
+     * follow this project on notifier-service, for a host application's backend to hand to its user. Needs
+     * a writer token allowed for the project. Not idempotent (each call issues a new token), and harmless
+     * to repeat.
+     *
+     * @param subject who the token is for (the host application's user id); null means the caller
+     * @param ttl     null for the service's default
+     */
+    SubscriberToken issueSubscriberToken(String projectId, String subject, Duration ttl);
+
+    /**
      * A builder for the HTTP client.
      *
      * @param baseUrl where progress-service answers, e.g. {@code http://127.0.0.1:8081}; may end with a path

@@ -65,6 +65,37 @@ class ProgressClientTest {
         return builder.retries(3, Duration.ofMillis(1), Duration.ofMillis(5)).requestTimeout(Duration.ofSeconds(5));
     }
 
+    @Test
+    void subscriberTokensArePostedWithSubjectAndTtlAndTheBearerToken() throws Exception {
+        peer.then(json(201, """
+                {"token":"eyJ.a.b","tokenType":"Bearer","projectId":"demo-1","scope":"progress:subscribe",
+                 "expiresAt":"2026-11-28T10:20:00Z","expiresIn":300}
+                """));
+        ProgressClient authenticated = fastRetries(ProgressClient.builder(peer.baseUrl()).bearerToken("w-token")).build();
+
+        SubscriberToken token = authenticated.issueSubscriberToken("demo-1", "user-42", Duration.ofMinutes(5));
+
+        Request request = peer.onlyRequest();
+        assertThat(request.method()).isEqualTo("POST");
+        assertThat(request.rawPath()).isEqualTo("/api/projects/demo-1/subscriber-tokens");
+        assertThat(request.header("Authorization")).isEqualTo("Bearer w-token");
+        JsonNode body = mapper.readTree(request.body());
+        assertThat(body.get("subject").asText()).isEqualTo("user-42");
+        assertThat(body.get("ttlSeconds").asLong()).isEqualTo(300);
+        assertThat(token.token()).isEqualTo("eyJ.a.b");
+        assertThat(token.expiresAt()).isEqualTo(Instant.parse("2026-11-28T10:20:00Z"));
+        assertThat(token.toString()).doesNotContain("eyJ");
+    }
+
+    @Test
+    void aRefusedTokenIsThrownAsForbiddenWithoutRetry() {
+        peer.then(problem(403, "Forbidden", "the token is not valid for project 'demo-1'"));
+
+        assertThatThrownBy(() -> client.issueSubscriberToken("demo-1", null, null))
+                .isInstanceOf(ForbiddenException.class).hasMessageContaining("not valid for project");
+        assertThat(peer.requests()).hasSize(1);
+    }
+
     // --- request shapes --------------------------------------------------------------------------------
 
     @Test

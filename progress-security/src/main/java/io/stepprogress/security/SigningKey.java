@@ -81,6 +81,25 @@ public final class SigningKey {
         return publicJwks(this);
     }
 
+    /**
+     * Rotation, step one: the keys verifiers trust now plus this key's public half. Deploy that set everywhere
+     * first, then sign with this key; drop the old key once the longest-lived token it signed has expired.
+     */
+    public static String addToJwks(String trustedJwks, SigningKey added) {
+        try {
+            JsonWebKeySet set = new JsonWebKeySet(trustedJwks);
+            JsonWebKeySet merged = new JsonWebKeySet(publicJwks(added));
+            for (JsonWebKey key : set.getJsonWebKeys()) {
+                if (!added.keyId().equals(key.getKeyId())) {
+                    merged.addJsonWebKey(key);
+                }
+            }
+            return merged.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+        } catch (JoseException e) {
+            throw new IllegalArgumentException("not a JWK set: " + e.getMessage(), e);
+        }
+    }
+
     /** A JWK set with the public halves of several keys: what verifiers accept while keys rotate. */
     public static String publicJwks(SigningKey... keys) {
         try {

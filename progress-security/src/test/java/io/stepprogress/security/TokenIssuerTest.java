@@ -60,6 +60,17 @@ class TokenIssuerTest {
     }
 
     @Test
+    void rotationAddsTheNewKeyInFrontOfTheTrustedOnes() throws Exception {
+        SigningKey old = SigningKey.generate();
+        SigningKey next = SigningKey.generate();
+        String rotated = SigningKey.addToJwks(old.publicJwks(), next);
+        assertThat(new JsonWebKeySet(rotated).getJsonWebKeys()).extracting(k -> k.getKeyId())
+                .containsExactly(next.keyId(), old.keyId());
+        assertThat(SigningKey.addToJwks(rotated, next)).isEqualTo(rotated);
+        assertThat(rotated).doesNotContain("\"d\"");
+    }
+
+    @Test
     void privateJwkRoundTrips() {
         SigningKey key = SigningKey.generate();
         assertThat(SigningKey.fromJwk(key.privateJwk()).keyId()).isEqualTo(key.keyId());
