@@ -1,6 +1,6 @@
 package io.stepprogress.alert;
 
-import static io.restassured.RestAssured.given;
+import static io.stepprogress.testkit.ApiRequests.asOperator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.hasItem;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.common.mapper.TypeRef;
 import io.stepprogress.alert.support.Kafka;
+import io.stepprogress.testkit.Management;
 import io.stepprogress.alert.support.Metrics;
 import io.stepprogress.testkit.PrometheusMetrics;
 import io.stepprogress.alert.support.Ready;
@@ -178,23 +179,27 @@ class AlertsFlowTest {
 
     @Test
     void anUnknownTypeIsAProblem() {
-        given().queryParam("type", "sleeping").get("/api/alerts").then().statusCode(400)
+        asOperator().queryParam("type", "sleeping").get("/api/alerts").then().statusCode(400)
                 .contentType("application/problem+json").body("status", equalTo(400))
                 .body("detail", containsString("stalled, failed"));
-        given().queryParam("type", "failed").get("/api/alerts").then().statusCode(200).contentType("application/json");
-        given().get("/api/alerts").then().statusCode(200).contentType("application/json");
+        asOperator().queryParam("type", "failed").get("/api/alerts").then().statusCode(200)
+                .contentType("application/json");
+        asOperator().get("/api/alerts").then().statusCode(200).contentType("application/json");
     }
 
+    /** On the management port (the public port's refusal: ManagementInterfaceTest). */
     @Test
     void healthAndMetricsAreServed() {
-        given().get("/q/health/ready").then().statusCode(200).body("checks.name", hasItem("alert-state"));
-        given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/metrics").then().statusCode(200).body(containsString("progress_initializations_active"));
+        Management.given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.name", hasItem("alert-state"));
+        Management.given().get("/q/health/live").then().statusCode(200);
+        Management.given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("progress_initializations_active"));
     }
 
     /** The project's alerts of that type (null: all). */
     static List<Map<String, Object>> alerts(String type, TestRun run) {
-        var request = given();
+        var request = asOperator();
         if (type != null) {
             request.queryParam("type", type);
         }

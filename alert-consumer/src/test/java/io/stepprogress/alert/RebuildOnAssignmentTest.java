@@ -1,6 +1,6 @@
 package io.stepprogress.alert;
 
-import static io.restassured.RestAssured.given;
+import static io.stepprogress.testkit.ApiRequests.asOperator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -63,7 +63,7 @@ class RebuildOnAssignmentTest {
     }
 
     private static List<Map<String, Object>> alerts(String type) {
-        var request = given();
+        var request = asOperator();
         if (type != null) {
             request.queryParam("type", type);
         }

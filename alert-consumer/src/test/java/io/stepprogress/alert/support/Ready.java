@@ -1,6 +1,6 @@
 package io.stepprogress.alert.support;
 
-import static io.restassured.RestAssured.given;
+import io.stepprogress.testkit.Management;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -13,6 +13,6 @@ public final class Ready {
     /** Until readiness is UP: the group consumer has its partitions and their history is in memory. */
     public static void waitUntilReady() {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-                .until(() -> given().get("/q/health/ready").statusCode() == 200);
+                .until(() -> Management.given().get("/q/health/ready").statusCode() == 200);
     }
 }

@@ -5,6 +5,9 @@ import io.stepprogress.event.Ids;
 import io.stepprogress.audit.log.AuditLog;
 import io.stepprogress.problem.InvalidParameterException;
 import io.stepprogress.problem.ProblemException;
+import io.stepprogress.rest.security.ProjectAccess;
+import io.stepprogress.security.Scopes;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -18,19 +21,27 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+/**
+ * The audit log, for operators only: every endpoint needs the operator scope, and answers only about the
+ * projects the token's {@code projects} patterns allow.
+ */
 @Path("/api/audit")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "audit", description = "Every recorded event, in sequence order")
+@RolesAllowed(Scopes.OPERATOR)
 public class AuditResource {
 
     static final String ID_PATTERN = Ids.PATTERN;
     static final int DEFAULT_PAGE_SIZE = 100;
 
     private final AuditLog log;
+    private final ProjectAccess access;
     private final int maxPageSize;
 
-    AuditResource(AuditLog log, @ConfigProperty(name = "audit.max-page-size", defaultValue = "1000") int maxPageSize) {
+    AuditResource(AuditLog log, ProjectAccess access,
+                  @ConfigProperty(name = "audit.max-page-size", defaultValue = "1000") int maxPageSize) {
         this.log = log;
+        this.access = access;
         this.maxPageSize = maxPageSize;
     }
 
@@ -49,6 +60,7 @@ public class AuditResource {
             @PathParam("projectId") @Pattern(regexp = ID_PATTERN, message = "must match " + ID_PATTERN) String projectId,
             @QueryParam("afterSequence") String afterSequence,
             @QueryParam("limit") String limit) {
+        access.require(projectId); // the project id is in the request: saying 403 reveals nothing new
         long after = afterSequence == null || afterSequence.isBlank() ? 0 : parseAfter(afterSequence);
         int size = InvalidParameterException.intParameter("limit", limit, DEFAULT_PAGE_SIZE, 1, Integer.MAX_VALUE);
         size = Math.min(size, maxPageSize);
@@ -67,7 +79,11 @@ public class AuditResource {
         } catch (IllegalArgumentException e) {
             throw new InvalidParameterException("eventId", "must be a UUID");
         }
-        return log.find(id).orElseThrow(() -> new UnknownEvent(eventId));
+        // An event of a project the token may not see answers exactly like an unknown id, not 403: a 403
+        // would tell the caller that this id exists, and so let it probe for events (and their projects)
+        // it has no right to know about.
+        return log.find(id).filter(entry -> access.patterns().allows(entry.event().projectId()))
+                .orElseThrow(() -> new UnknownEvent(eventId));
     }
 
     private static long parseAfter(String value) {

@@ -1,6 +1,6 @@
 package io.stepprogress.audit.support;
 
-import static io.restassured.RestAssured.given;
+import io.stepprogress.testkit.Management;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -8,14 +8,17 @@ import io.stepprogress.testkit.DeployedMetrics;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Every metric of this service that deploy/ (dashboards, alert rules) reads is really exported. */
+/**
+ * Every metric of this service that deploy/ (dashboards, alert rules) reads is really exported, on the
+ * management port Prometheus scrapes.
+ */
 @QuarkusTest
 class DeployedMetricsTest {
 
     @Test
     void everyMetricTheDashboardsAndAlertsReadIsExported() {
         Set<String> referenced = DeployedMetrics.referenced("audit_", "kafka_consumer_");
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
 
         assertThat(referenced).isNotEmpty();
         assertThat(DeployedMetrics.missingFrom(metrics, referenced)).as("read by deploy/ but not exported").isEmpty();

@@ -1,0 +1,38 @@
+package io.stepprogress.testkit;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.function.Function;
+
+/**
+ * Every way a request can fail to prove who sent it, for the 401 rows of a security matrix. Each token
+ * carries the scope the endpoint needs, so the credential itself, never the scope, is what must get the
+ * request refused.
+ */
+public enum BadCredential {
+    NONE(scope -> null),
+    MALFORMED(scope -> TestTokens.bearer(TestTokens.malformed())),
+    UNSIGNED(scope -> TestTokens.bearer(TestTokens.unsigned(scope))),
+    TAMPERED_PAYLOAD(scope -> TestTokens.bearer(TestTokens.tamperedPayload(scope))),
+    UNKNOWN_KEY(scope -> TestTokens.bearer(TestTokens.unknownKey(scope))),
+    EXPIRED(scope -> TestTokens.bearer(TestTokens.expired(scope))),
+    WRONG_ISSUER(scope -> TestTokens.bearer(TestTokens.wrongIssuer(scope))),
+    /** A scheme we do not speak: treated as no credential at all. */
+    BASIC_SCHEME(scope -> "Basic " + Base64.getEncoder().encodeToString("user:password".getBytes(StandardCharsets.UTF_8)));
+
+    private final Function<String, String> authorization;
+
+    BadCredential(Function<String, String> authorization) {
+        this.authorization = authorization;
+    }
+
+    /** Whether a bearer token is sent (one the service must call invalid), rather than none at all. */
+    public boolean presentsAToken() {
+        return this != NONE && this != BASIC_SCHEME;
+    }
+
+    /** The Authorization header to send, or null to send none. */
+    public String authorization(String scope) {
+        return authorization.apply(scope);
+    }
+}
