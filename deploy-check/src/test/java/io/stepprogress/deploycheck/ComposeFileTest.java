@@ -25,7 +25,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 class ComposeFileTest {
 
     /** Variable names that hold secrets: their values must come from .env, required, never a default. */
-    static final Pattern SECRET_NAME = Pattern.compile("(?i).*(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_KEY|CREDENTIAL|WEBHOOK).*");
+    static final Pattern SECRET_NAME = Pattern.compile("(?i).*(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_KEY|SIGNING_KEY|CREDENTIAL|WEBHOOK).*");
     /** ${VAR:?message} (or ${VAR?message}): compose stops when VAR is unset (or empty). */
     private static final Pattern REQUIRED_REFERENCE = Pattern.compile("^\\$\\{([A-Za-z_][A-Za-z0-9_]*):?\\?[^}]*}$");
     /** Every ${VAR...} compose interpolates ($$ is a literal dollar). */
@@ -155,11 +155,11 @@ class ComposeFileTest {
     }
 
     @Test
-    void prometheusScrapesTheComposeServicesOnTheirPorts() {
+    void prometheusScrapesTheComposeServicesOnTheirManagementPorts() {
         Map<String, Object> config = yaml(Repository.resolve("deploy/prometheus/prometheus.yml"));
         Map<String, Integer> ports = new LinkedHashMap<>();
         for (String service : ComposeFile.APPLICATION_SERVICES) {
-            ports.put(service, httpPort(ComposeEnvironmentTest.moduleOf(service)));
+            ports.put(service, managementPort(ComposeEnvironmentTest.moduleOf(service)));
         }
         Set<String> targets = new LinkedHashSet<>();
         for (Object job : (List<?>) config.get("scrape_configs")) {
@@ -183,6 +183,26 @@ class ComposeFileTest {
         assertThat(problems).isEmpty();
         assertThat(targets).as("every application service is scraped")
                 .containsAll(ports.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).toList());
+    }
+
+    @Test
+    void managementPortsAreNotPublishedAndHealthchecksUseThem() {
+        List<String> problems = new ArrayList<>();
+        for (String service : ComposeFile.APPLICATION_SERVICES) {
+            int management = managementPort(ComposeEnvironmentTest.moduleOf(service));
+            Object ports = COMPOSE.service(service).get("ports");
+            if (ports instanceof List<?> list && list.stream().anyMatch(p -> String.valueOf(p).endsWith(":" + management))) {
+                problems.add(service + " publishes its management port " + management);
+            }
+            Object healthcheck = COMPOSE.service(service).get("healthcheck");
+            if (!String.valueOf(healthcheck).contains("/dev/tcp/127.0.0.1/" + management)) {
+                problems.add(service + "'s healthcheck does not ask the management port " + management);
+            }
+            if (!"0.0.0.0".equals(COMPOSE.environment(service).get("QUARKUS_MANAGEMENT_HOST"))) {
+                problems.add(service + " keeps its management interface on loopback, where Prometheus cannot scrape it");
+            }
+        }
+        assertThat(problems).isEmpty();
     }
 
     @Test
@@ -239,13 +259,25 @@ class ComposeFileTest {
     }
 
     static int httpPort(Path module) {
+        return Integer.parseInt(applicationProperties(module).getProperty("quarkus.http.port", "8080").trim());
+    }
+
+    /** Where /q/metrics and /q/health are: the management interface, never the public port. */
+    static int managementPort(Path module) {
+        Properties properties = applicationProperties(module);
+        assertThat(properties.getProperty("quarkus.management.enabled")).as("management interface of %s", module)
+                .isEqualTo("true");
+        return Integer.parseInt(properties.getProperty("quarkus.management.port", "9000").trim());
+    }
+
+    private static Properties applicationProperties(Path module) {
         Properties properties = new Properties();
         try (var reader = Files.newBufferedReader(module.resolve("src/main/resources/application.properties"))) {
             properties.load(reader);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return Integer.parseInt(properties.getProperty("quarkus.http.port", "8080").trim());
+        return properties;
     }
 
     private static boolean isEmpty(Path directory) {

@@ -58,7 +58,7 @@ final class ServiceConfiguration {
     static final List<Family> FAMILIES = List.of(
             new Family("Quarkus core, HTTP and logging", List.of(),
                     List.of("quarkus.http.*", "quarkus.log.*", "quarkus.application.*", "quarkus.profile",
-                            "quarkus.shutdown.*", "quarkus.thread-pool.*", "quarkus.vertx.*")),
+                            "quarkus.shutdown.*", "quarkus.thread-pool.*", "quarkus.vertx.*", "quarkus.management.*")),
             new Family("datasource", List.of("quarkus-agroal", "quarkus-jdbc-postgresql"),
                     List.of("quarkus.datasource.*")),
             new Family("Flyway", List.of("quarkus-flyway"), List.of("quarkus.flyway.*")),
@@ -72,7 +72,9 @@ final class ServiceConfiguration {
                     List.of("quarkus.micrometer.*")),
             new Family("OpenAPI", List.of("quarkus-smallrye-openapi"),
                     List.of("quarkus.smallrye-openapi.*", "quarkus.swagger-ui.*")),
-            new Family("scheduler", List.of("quarkus-scheduler"), List.of("quarkus.scheduler.*")));
+            new Family("scheduler", List.of("quarkus-scheduler"), List.of("quarkus.scheduler.*")),
+            new Family("SmallRye JWT", List.of("quarkus-smallrye-jwt"),
+                    List.of("mp.jwt.*", "smallrye.jwt.*", "quarkus.smallrye-jwt.*")));
 
     private static final Pattern PROFILE_PREFIX = Pattern.compile("^%[^.]+\\.");
     private static final Pattern EXPRESSION = Pattern.compile("\\$\\{([^:}${\\s]+)(?::[^}]*)?}");

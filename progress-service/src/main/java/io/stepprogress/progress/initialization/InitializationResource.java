@@ -6,6 +6,9 @@ import io.stepprogress.progress.initialization.ProgressRequests.CompleteRequest;
 import io.stepprogress.progress.initialization.ProgressRequests.FailRequest;
 import io.stepprogress.progress.initialization.ProgressRequests.PlanRequest;
 import io.stepprogress.progress.initialization.ProgressRequests.ProgressRequest;
+import io.stepprogress.rest.security.ProjectAccess;
+import io.stepprogress.security.Scopes;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -23,19 +26,28 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+/**
+ * Workers' API. {@code @RolesAllowed} checks the token's scope before the body is read; the first line of
+ * each method checks its project patterns, before any data is read or written, so a refused request
+ * leaves no trace and emits no event.
+ */
 @Path("/api/projects/{projectId}")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "initialization", description = "Start a project's initialization and report its steps' progress")
+@APIResponse(responseCode = "401", description = "No bearer token, or one that is malformed, expired or not signed by a key we trust")
+@APIResponse(responseCode = "403", description = "The token's scope or projects do not cover this request")
 public class InitializationResource {
 
     private static final String ID_MESSAGE = "must match " + Plan.ID_PATTERN;
 
     private final InitializationService service;
     private final ProgressConfig config;
+    private final ProjectAccess projectAccess;
 
-    InitializationResource(InitializationService service, ProgressConfig config) {
+    InitializationResource(InitializationService service, ProgressConfig config, ProjectAccess projectAccess) {
         this.service = service;
         this.config = config;
+        this.projectAccess = projectAccess;
     }
 
     @PUT
@@ -45,9 +57,11 @@ public class InitializationResource {
     @APIResponse(responseCode = "201", description = "Started (new project, or a finished one started again)")
     @APIResponse(responseCode = "200", description = "The same plan is already in progress")
     @APIResponse(responseCode = "409", description = "A different plan is in progress")
+    @RolesAllowed(Scopes.WRITE)
     public Response start(@PathParam("projectId") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE)
                           String projectId,
                           @Valid PlanRequest body) {
+        projectAccess.require(projectId);
         Plan plan = body == null ? config.defaultPlanValue() : body.toPlan();
         InitializationService.Started started = service.start(projectId, plan);
         if (!started.created()) {
@@ -62,10 +76,12 @@ public class InitializationResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Report a step's progress (0..100, never lower than before); starts a pending step")
     @APIResponse(responseCode = "409", description = "Regression, or the step or initialization is finished")
+    @RolesAllowed(Scopes.WRITE)
     public InitializationView reportProgress(
             @PathParam("projectId") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE) String projectId,
             @PathParam("step") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE) String step,
             @NotNull(message = "a JSON body with progress is required") @Valid ProgressRequest body) {
+        projectAccess.require(projectId);
         return service.reportProgress(projectId, step, body.progress(), body.message());
     }
 
@@ -73,10 +89,12 @@ public class InitializationResource {
     @Path("/steps/{step}/complete")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Complete a step; completing the last step completes the initialization")
+    @RolesAllowed(Scopes.WRITE)
     public InitializationView complete(
             @PathParam("projectId") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE) String projectId,
             @PathParam("step") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE) String step,
             @Valid CompleteRequest body) {
+        projectAccess.require(projectId);
         return service.complete(projectId, step, body == null ? null : body.message());
     }
 
@@ -84,10 +102,12 @@ public class InitializationResource {
     @Path("/steps/{step}/fail")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Fail a step, and with it the initialization")
+    @RolesAllowed(Scopes.WRITE)
     public InitializationView fail(
             @PathParam("projectId") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE) String projectId,
             @PathParam("step") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE) String step,
             @NotNull(message = "a JSON body with a reason is required") @Valid FailRequest body) {
+        projectAccess.require(projectId);
         return service.fail(projectId, step, body.reason());
     }
 
@@ -95,17 +115,21 @@ public class InitializationResource {
     @Path("/initialization/cancel")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Cancel the initialization")
+    @RolesAllowed(Scopes.WRITE)
     public InitializationView cancel(
             @PathParam("projectId") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE) String projectId,
             @Valid CancelRequest body) {
+        projectAccess.require(projectId);
         return service.cancel(projectId, body == null ? null : body.reason());
     }
 
     @GET
     @Path("/progress")
     @Operation(summary = "The initialization's current view, read from PostgreSQL")
+    @RolesAllowed({Scopes.WRITE, Scopes.OPERATOR})
     public InitializationView progress(
             @PathParam("projectId") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE) String projectId) {
+        projectAccess.require(projectId);
         return service.view(projectId);
     }
 }

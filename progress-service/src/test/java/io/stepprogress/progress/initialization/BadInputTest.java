@@ -1,13 +1,12 @@
 package io.stepprogress.progress.initialization;
 
-import static io.restassured.RestAssured.given;
+import static io.stepprogress.progress.support.ProgressApi.asWorker;
 import static io.stepprogress.progress.support.ProgressApi.complete;
 import static io.stepprogress.progress.support.ProgressApi.newProjectId;
 import static io.stepprogress.progress.support.ProgressApi.plan;
 import static io.stepprogress.progress.support.ProgressApi.progress;
 import static io.stepprogress.progress.support.ProgressApi.start;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
@@ -17,12 +16,9 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import io.stepprogress.progress.support.NoTrace;
 import io.stepprogress.progress.support.ProgressTopicTail;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -130,10 +126,7 @@ class BadInputTest {
         request.apply(project).then().statusCode(status).contentType("application/problem+json")
                 .body("status", equalTo(status));
 
-        assertThat(rows(project)).isEqualTo("none");
-        start(project, plan("a")).statusCode(201).body("sequence", equalTo(1));
-        await().atMost(Duration.ofSeconds(30)).until(() -> tail.hasSequence(project, 1));
-        assertThat(tail.sequences(project)).containsExactly(1L);
+        NoTrace.assertNeverStarted(dataSource, project);
     }
 
     static Stream<Arguments> badRequestsOnAProjectThatDoesNotExist() {
@@ -143,7 +136,7 @@ class BadInputTest {
                 .post("/api/projects/" + p + "/steps/a/complete");
         Function<String, Response> cancelOnUnknown = p -> json().body("{}")
                 .post("/api/projects/" + p + "/initialization/cancel");
-        Function<String, Response> getUnknown = p -> given().get("/api/projects/" + p + "/progress");
+        Function<String, Response> getUnknown = p -> asWorker().get("/api/projects/" + p + "/progress");
         Function<String, Response> invalidPlan = p -> json().body(Map.of("steps", List.of()))
                 .put("/api/projects/" + p + "/initialization");
         return Stream.of(
@@ -178,43 +171,25 @@ class BadInputTest {
 
     @org.junit.jupiter.api.Test
     void unknownPathsAndMethodsAreProblemsToo() {
-        given().get("/api/nowhere").then().statusCode(404).contentType("application/problem+json");
-        given().delete("/api/projects/x/progress").then().statusCode(405).contentType("application/problem+json");
+        asWorker().get("/api/nowhere").then().statusCode(404).contentType("application/problem+json");
+        asWorker().delete("/api/projects/x/progress").then().statusCode(405).contentType("application/problem+json");
     }
 
-    /** Sends a valid update; it must arrive as the event right after the last legitimate one. */
     private void assertNextEventIsTheMarker(String project, long expectedSequence) {
-        given().contentType(JSON).body(Map.of("progress", 99, "message", "marker"))
-                .post("/api/projects/{p}/steps/b/progress", project).then().statusCode(200)
-                .body("sequence", equalTo((int) expectedSequence));
-        await().atMost(Duration.ofSeconds(30)).until(() -> tail.hasSequence(project, expectedSequence));
-        List<Long> sequences = tail.sequences(project);
-        assertThat(sequences).containsExactly(java.util.stream.LongStream.rangeClosed(1, expectedSequence).boxed()
-                .toArray(Long[]::new));
-        assertThat(tail.received(project).get((int) expectedSequence - 1).event().step().message())
-                .isEqualTo("marker");
+        NoTrace.assertNextEventIsTheMarker(project, expectedSequence);
     }
 
     private String rows(String project) throws Exception {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT i.status, i.sequence, "
-                     + "(SELECT string_agg(s.name || ':' || s.status || ':' || s.progress || ':' "
-                     + "|| coalesce(s.message, ''), ',' ORDER BY s.position) FROM initialization_step s "
-                     + "WHERE s.project_id = i.project_id) FROM initialization i WHERE i.project_id = ?")) {
-            select.setString(1, project);
-            try (ResultSet row = select.executeQuery()) {
-                return row.next() ? row.getString(1) + "/" + row.getLong(2) + "/" + row.getString(3) : "none";
-            }
-        }
+        return NoTrace.rows(dataSource, project);
     }
 
     private static RequestSpecification json() {
-        return given().contentType(JSON);
+        return asWorker().contentType(JSON);
     }
 
     private static Case post(String name, int status, String detail, String path, String contentType, String body) {
         return new Case(name, status, detail, project -> {
-            RequestSpecification request = given().contentType(contentType);
+            RequestSpecification request = asWorker().contentType(contentType);
             if (body != null) {
                 request.body(body);
             }

@@ -1,7 +1,8 @@
 package io.stepprogress.progress.initialization;
 
-import static io.restassured.RestAssured.given;
+import static io.stepprogress.progress.support.ProgressApi.asWorker;
 import static io.stepprogress.progress.support.ProgressApi.complete;
+import static io.stepprogress.progress.support.ProgressApi.management;
 import static io.stepprogress.progress.support.ProgressApi.newProjectId;
 import static io.stepprogress.progress.support.ProgressApi.plan;
 import static io.stepprogress.progress.support.ProgressApi.progress;
@@ -33,7 +34,7 @@ class InitializationApiTest {
     void putWithoutBodyStartsTheConfiguredDefaultPlan() {
         String project = newProjectId("default");
 
-        given().put("/api/projects/{p}/initialization", project).then()
+        asWorker().put("/api/projects/{p}/initialization", project).then()
                 .statusCode(201)
                 .header("Location", endsWith("/api/projects/" + project + "/progress"))
                 .body("projectId", equalTo(project))
@@ -66,7 +67,7 @@ class InitializationApiTest {
         progress(project, "clone", 50).statusCode(200).body("progress", equalTo(12.5f))
                 .body("status", equalTo("running")).body("steps[0].status", equalTo("running"));
         complete(project, "clone").statusCode(200).body("progress", equalTo(25.0f));
-        given().contentType(ContentType.JSON).body(Map.of("progress", 10, "message", "uploading"))
+        asWorker().contentType(ContentType.JSON).body(Map.of("progress", 10, "message", "uploading"))
                 .post("/api/projects/{p}/steps/{s}/progress", project, "deploy").then().statusCode(200)
                 .body("progress", equalTo(32.5f)).body("message", equalTo("uploading"))
                 .body("currentStep", equalTo("deploy"));
@@ -85,7 +86,7 @@ class InitializationApiTest {
         start(project, plan("a", "b")).statusCode(201);
         progress(project, "a", 70).statusCode(200);
 
-        String body = given().get("/api/projects/{p}/progress", project).then().statusCode(200)
+        String body = asWorker().get("/api/projects/{p}/progress", project).then().statusCode(200)
                 .contentType(ContentType.JSON).extract().asString();
         InitializationView view = EventJson.read(("{\"eventId\":\"00000000-0000-0000-0000-000000000000\","
                 + "\"projectId\":\"x\",\"sequence\":1,\"initialization\":" + body + "}")
@@ -100,7 +101,7 @@ class InitializationApiTest {
         String project = newProjectId("fail");
         start(project, plan("a", "b")).statusCode(201);
 
-        given().contentType(ContentType.JSON).body(Map.of("reason", "disk full"))
+        asWorker().contentType(ContentType.JSON).body(Map.of("reason", "disk full"))
                 .post("/api/projects/{p}/steps/{s}/fail", project, "a").then().statusCode(200)
                 .body("status", equalTo("failed")).body("reason", equalTo("disk full"))
                 .body("steps[0].status", equalTo("failed")).body("steps[0].message", equalTo("disk full"));
@@ -114,18 +115,18 @@ class InitializationApiTest {
         String project = newProjectId("cancel");
         start(project, plan("a")).statusCode(201);
 
-        given().contentType(ContentType.JSON).body(Map.of("reason", "user asked"))
+        asWorker().contentType(ContentType.JSON).body(Map.of("reason", "user asked"))
                 .post("/api/projects/{p}/initialization/cancel", project).then().statusCode(200)
                 .body("status", equalTo("cancelled")).body("reason", equalTo("user asked"));
-        given().contentType(ContentType.JSON).body("{}")
+        asWorker().contentType(ContentType.JSON).body("{}")
                 .post("/api/projects/{p}/initialization/cancel", project).then().statusCode(200)
                 .body("sequence", equalTo(2));
     }
 
     @Test
     void openApiAndHealthAreServed() {
-        given().get("/q/openapi").then().statusCode(200);
-        given().get("/q/health/ready").then().statusCode(200);
-        given().get("/q/metrics").then().statusCode(200);
+        management().get("/q/openapi").then().statusCode(200);
+        management().get("/q/health/ready").then().statusCode(200);
+        management().get("/q/metrics").then().statusCode(200);
     }
 }

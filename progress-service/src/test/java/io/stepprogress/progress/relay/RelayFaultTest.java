@@ -1,6 +1,6 @@
 package io.stepprogress.progress.relay;
 
-import static io.restassured.RestAssured.given;
+import static io.stepprogress.progress.support.ProgressApi.management;
 import static io.stepprogress.progress.support.ProgressApi.newProjectId;
 import static io.stepprogress.progress.support.ProgressApi.plan;
 import static io.stepprogress.progress.support.ProgressApi.progress;
@@ -56,8 +56,8 @@ class RelayFaultTest {
                 }
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> relay.state() == RelayState.PUBLISH_FAILING);
-            given().get("/q/health/group/relay").then().statusCode(503);
-            given().get("/q/health/ready").then().statusCode(200);
+            management().get("/q/health/group/relay").then().statusCode(503);
+            management().get("/q/health/ready").then().statusCode(200);
         } finally {
             kafka.start();
         }
@@ -65,7 +65,7 @@ class RelayFaultTest {
         await().atMost(Duration.ofSeconds(90)).until(() -> projects.stream().allMatch(p -> tail.hasSequence(p, 21)));
         report("broker outage", projects, 21);
         await().atMost(Duration.ofSeconds(30)).until(() -> relay.state() == RelayState.RUNNING);
-        given().get("/q/health/group/relay").then().statusCode(200);
+        management().get("/q/health/group/relay").then().statusCode(200);
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.stepprogress.progress.support;
 
-import static io.restassured.RestAssured.given;
+import static io.stepprogress.progress.support.ProgressApi.management;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -15,7 +15,7 @@ class DeployedMetricsTest {
     @Test
     void everyMetricTheDashboardsAndAlertsReadIsExported() {
         Set<String> referenced = DeployedMetrics.referenced("progress_outbox_", "progress_relay_");
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = management().get("/q/metrics").then().statusCode(200).extract().asString();
 
         assertThat(referenced).isNotEmpty();
         assertThat(DeployedMetrics.missingFrom(metrics, referenced)).as("read by deploy/ but not exported").isEmpty();

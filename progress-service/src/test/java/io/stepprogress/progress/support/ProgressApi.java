@@ -4,6 +4,9 @@ import static io.restassured.RestAssured.given;
 
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
+import io.stepprogress.testkit.ApiRequests;
+import io.stepprogress.testkit.Management;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -12,6 +15,16 @@ import java.util.UUID;
 public final class ProgressApi {
 
     private ProgressApi() {
+    }
+
+    /** A request carrying a worker's token for every project: what the tests of behaviour send. */
+    public static RequestSpecification asWorker() {
+        return ApiRequests.asWorker();
+    }
+
+    /** A request to the management interface (health, metrics, OpenAPI), which the public port does not serve. */
+    public static RequestSpecification management() {
+        return Management.given();
     }
 
     public static String newProjectId(String prefix) {
@@ -25,17 +38,17 @@ public final class ProgressApi {
     }
 
     public static ValidatableResponse start(String projectId, List<Map<String, Object>> steps) {
-        return given().contentType(ContentType.JSON).body(Map.of("steps", steps))
+        return asWorker().contentType(ContentType.JSON).body(Map.of("steps", steps))
                 .put("/api/projects/{p}/initialization", projectId).then();
     }
 
     public static ValidatableResponse progress(String projectId, String step, int progress) {
-        return given().contentType(ContentType.JSON).body(Map.of("progress", progress))
+        return asWorker().contentType(ContentType.JSON).body(Map.of("progress", progress))
                 .post("/api/projects/{p}/steps/{s}/progress", projectId, step).then();
     }
 
     public static ValidatableResponse complete(String projectId, String step) {
-        return given().contentType(ContentType.JSON).body("{}")
+        return asWorker().contentType(ContentType.JSON).body("{}")
                 .post("/api/projects/{p}/steps/{s}/complete", projectId, step).then();
     }
 }
