@@ -130,8 +130,8 @@ class ComposeFileTest {
                     "target/quarkus-app/*.jar", "target/quarkus-app/app/", "target/quarkus-app/quarkus/", "EXPOSE " + port);
             assertThat(COMPOSE.publishedContainerPorts(service)).as("%s publishes quarkus.http.port", service).containsExactly(port);
             assertThat(String.valueOf(((Map<?, ?>) COMPOSE.service(service).get("healthcheck")).get("test")))
-                    .as("%s's healthcheck asks readiness on its own port", service)
-                    .contains("/" + port, "/q/health/ready");
+                    .as("%s's healthcheck asks readiness on its management port", service)
+                    .contains("/" + managementPort(context), "/q/health/ready");
             assertThat(COMPOSE.service(service).get("restart")).isEqualTo("unless-stopped");
         }
     }
