@@ -1,6 +1,12 @@
 // Live progress page: an overview of recent projects (#/) and one project's steps (#/projects/{id}),
 // both kept live by Server-Sent Events. Plain ES2020 module, no dependencies, no inline code or
-// styles (the page runs under Content-Security-Policy: default-src 'self').
+// styles (the page runs under a Content-Security-Policy that allows only its own files).
+//
+// Sign-in: the host application hands its user a link /#token=<subscriber token>. A fragment never
+// reaches a server, so the token is not in any request line, log or Referer; the page posts it once to
+// /api/session as a bearer header, takes it out of the address bar and the history entry, and from then
+// on the browser holds it only as an HttpOnly cookie that no script can read, and that EventSource and
+// fetch send by themselves.
 
 const ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 const STATUSES = ['running', 'pending', 'completed', 'failed', 'cancelled'];
@@ -18,7 +24,14 @@ const CONNECTION_LABELS = {
   'caught-up': 'caught up',
   replaced: 'state replaced',
   finished: 'finished',
+  'signed-out': 'not signed in',
+  expired: 'session expired',
+  denied: 'no access',
 };
+
+// What the page remembers of its session, for this tab only: never the token (the server keeps that in an
+// HttpOnly cookie), only which projects it covers and until when, to explain a refusal.
+const SESSION_HINT = 'step-progress.session';
 
 // ---------------------------------------------------------------------------------------------
 // Small DOM helpers. Text always goes through textContent: nothing from the server becomes markup.
@@ -182,13 +195,17 @@ const connection = (() => {
 
 /**
  * One EventSource with the connection states the page shows. The browser reconnects by itself
- * (sending Last-Event-ID) while readyState is CONNECTING; when it gives up (CLOSED, e.g. the server
- * answered 503) a new EventSource is opened with backoff.
+ * (sending Last-Event-ID) while readyState is CONNECTING; when it gives up (CLOSED: the server answered
+ * something other than a stream) the page asks {@code access.probe} whether it was a refusal (not signed
+ * in, session expired, no access): then it stops and says so, instead of reconnecting forever; otherwise
+ * (503, 429, network) a new EventSource is opened with backoff. An {@code expired} frame (the session's
+ * token has expired, and the server closes the stream) stops it the same way.
  */
 class LiveStream {
-  constructor(url, handlers) {
+  constructor(url, handlers, access) {
     this.url = url;
     this.handlers = handlers;   // { name: (data, event) => void }
+    this.access = access;       // { probe: () => Promise<refusal kind | null>, denied: (kind) => void }
     this.opened = false;        // has any connection of this stream ever been open
     this.resuming = false;      // a reconnect is under way: the next frames are a replay or a snapshot
     this.stopped = false;
@@ -204,6 +221,10 @@ class LiveStream {
     this.es = es;
     es.addEventListener('open', () => this.onOpen(es));
     es.addEventListener('error', () => this.onError(es));
+    es.addEventListener('expired', () => {
+      if (this.stopped || es !== this.es) return;
+      this.refused('expired');
+    });
     for (const [name, handler] of Object.entries(this.handlers)) {
       es.addEventListener(name, (event) => {
         if (this.stopped || es !== this.es) return;
@@ -236,7 +257,11 @@ class LiveStream {
       connection.set(this.opened ? 'reconnecting' : 'connecting');
       const delay = this.retryDelay;
       this.retryDelay = Math.min(this.retryDelay * 2, RETRY_MAX_MS);
-      this.later('retry', delay, () => this.connect());
+      this.access.probe().then((refusal) => {
+        if (this.stopped || es !== this.es) return;
+        if (refusal) this.refused(refusal);
+        else this.later('retry', delay, () => this.connect());
+      });
     } else {
       connection.set(this.opened ? 'reconnecting' : 'connecting');
     }
@@ -262,6 +287,12 @@ class LiveStream {
     this.later('transient', TRANSIENT_STATE_MS, () => {
       if (!this.stopped && this.es && this.es.readyState === EventSource.OPEN) connection.set('live');
     });
+  }
+
+  /** The server will not serve this page's session: stop, and let the page say why. */
+  refused(kind) {
+    this.close();
+    this.access.denied(kind);
   }
 
   /** The stream is complete: close it so that the browser does not reconnect. */
@@ -470,7 +501,7 @@ function overviewPage(initialFilter) {
       stream.received(false);
       render();
     },
-  });
+  }, { probe: () => accessRefusal('/api/session'), denied: (kind) => showAccessPage(kind) });
 
   const ticker = setInterval(() => {
     for (const [id, r] of rows) {
@@ -727,6 +758,11 @@ function detailPage(projectId) {
           fetchFinalView(sequence, data.status);
         }
       },
+    }, {
+      // The project's own API, not /api/session: a single-project session cookie is sent only below
+      // /api/projects/{id}/. 200 or 404 both mean the session is good.
+      probe: () => accessRefusal('/api/projects/' + encodeURIComponent(projectId) + '/progress', projectId),
+      denied: (kind) => showAccessPage(kind, projectId),
     });
   } else {
     connection.set('finished');
@@ -746,17 +782,164 @@ function detailPage(projectId) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Session: the sign-in link, what the session covers, and the page shown when the server refuses it
+
+async function problemDetail(response) {
+  try {
+    const problem = await response.json();
+    return typeof problem.detail === 'string' ? problem.detail : '';
+  } catch (e) {
+    return '';
+  }
+}
+
+function rememberSession(view) {
+  try {
+    sessionStorage.setItem(SESSION_HINT, JSON.stringify({ projects: view.projects, expiresAt: view.expiresAt }));
+  } catch (e) {
+    // storage disabled: the page only explains refusals less precisely
+  }
+}
+
+function rememberedSession() {
+  try {
+    const hint = JSON.parse(sessionStorage.getItem(SESSION_HINT) || 'null');
+    return hint && Array.isArray(hint.projects) ? hint : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+/** The one project a session covers, or null (several, a pattern, or all). */
+function singleProject(view) {
+  const projects = view && Array.isArray(view.projects) ? view.projects : [];
+  return projects.length === 1 && !projects[0].includes('*') && ID_PATTERN.test(projects[0]) ? projects[0] : null;
+}
+
+/**
+ * Whether the server refuses this page's session at {@code url}: 'expired' or 'signed-out' (401), 'denied'
+ * (403), or null when it does not (any other answer, or no answer: the caller keeps retrying). A session
+ * for one other project counts as 'denied' there: its cookie is sent to that project's API only, so here
+ * the server saw no credential at all.
+ */
+async function accessRefusal(url, projectId) {
+  let response;
+  try {
+    response = await fetch(url, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+  } catch (e) {
+    return null;
+  }
+  if (response.status === 401) {
+    // The server's detail says "... token has expired" for that case only.
+    const hint = rememberedSession();
+    const hintExpiry = hint ? toMillis(hint.expiresAt) : null;
+    if (/has expired/i.test(await problemDetail(response)) || (hintExpiry != null && hintExpiry <= Date.now())) {
+      return 'expired';
+    }
+    const covered = singleProject(hint);
+    return projectId && covered && covered !== projectId ? 'denied' : 'signed-out';
+  }
+  return response.status === 403 ? 'denied' : null;
+}
+
+/** The token of a sign-in link (#token=...), if the address has one. */
+function linkToken() {
+  const hash = location.hash;
+  if (!hash.startsWith('#') || hash.startsWith('#/')) return null;
+  const token = new URLSearchParams(hash.slice(1)).get('token');
+  return token ? token.trim() : null;
+}
+
+/**
+ * Exchanges the link's token for the session cookie, then shows the session's page: its project when it
+ * covers just one, else the overview.
+ */
+async function signIn(token) {
+  // Out of the address bar and this history entry first, whatever the answer.
+  history.replaceState(null, '', location.pathname + location.search + '#/');
+  routing += 1;   // a navigation still waiting for its answer is obsolete
+  if (current) current.destroy();
+  current = null;
+  connection.set('connecting');
+  let response;
+  try {
+    response = await fetch('/api/session', {
+      method: 'POST',
+      headers: { Authorization: 'Bearer ' + token, Accept: 'application/json' },
+      cache: 'no-store',
+    });
+  } catch (e) {
+    showAccessPage('link-failed');
+    return;
+  }
+  if (!response.ok) {
+    const detail = await problemDetail(response);
+    showAccessPage(response.status === 401 && /has expired/i.test(detail) ? 'link-expired' : 'link-invalid');
+    return;
+  }
+  const view = await response.json();
+  rememberSession(view);
+  const project = singleProject(view);
+  history.replaceState(null, '', project ? '#/projects/' + encodeURIComponent(project) : '#/');
+  route();
+}
+
+const ACCESS_TEXT = {
+  'signed-out': ['Not signed in', 'Open the progress link from the application that sent you here: it signs you in.'],
+  expired: ['Session expired', 'Your access to this progress has ended. Open a new link from the application that sent you here.'],
+  denied: ['No access to this project', 'Your sign-in does not cover this project.'],
+  'link-invalid': ['Sign-in failed', 'This sign-in link is not valid. Ask the application that sent you here for a new one.'],
+  'link-expired': ['Sign-in link expired', 'This sign-in link has expired. Ask the application that sent you here for a new one.'],
+  'link-failed': ['Sign-in failed', 'The server could not be reached. Check your connection and open the link again.'],
+};
+
+/** The page instead of progress, when there is no (valid) session for it. */
+function accessPage(kind, projectId) {
+  const [title, hint] = ACCESS_TEXT[kind] || ACCESS_TEXT['signed-out'];
+  const heading = el('h1', { className: 'access-title', text: title, attrs: { tabindex: -1 } });
+  const box = el('div', { className: 'empty access', id: 'access', data: { access: kind }, attrs: { role: 'alert' } },
+    heading, el('p', { className: 'empty-hint', text: hint }));
+  // A single-project session's cookie is not sent to the overview: point at the project it covers.
+  const session = rememberedSession();
+  const covered = singleProject(session);
+  const stillValid = session && (toMillis(session.expiresAt) ?? 0) > Date.now();
+  if (covered && stillValid && covered !== projectId && (kind === 'signed-out' || kind === 'denied')) {
+    box.append(el('p', { className: 'empty-hint' }, 'Your sign-in covers project ',
+      el('a', { className: 'access-link', text: covered, attrs: { href: '#/projects/' + encodeURIComponent(covered) } }),
+      ' only.'));
+  }
+  const state = kind === 'denied' ? 'denied' : kind === 'expired' || kind === 'link-expired' ? 'expired' : 'signed-out';
+  connection.set(state);
+  return { root: el('section', { className: 'page' }, box), focus: heading, destroy() {} };
+}
+
+function showAccessPage(kind, projectId) {
+  if (current) current.destroy();
+  current = accessPage(kind, projectId);
+  app.replaceChildren(current.root);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Hash routing
 
 const app = document.getElementById('app');
 let current = null;
 let routed = false;
+let routing = 0;   // the latest navigation; an older one that finishes late is dropped
 
-function route() {
+async function route() {
+  const token = linkToken();
+  if (token) {
+    await signIn(token);
+    return;
+  }
   const hash = location.hash || '#/';
   if (!hash.startsWith('#/')) return;   // an in-page anchor, not a route
+  const navigation = ++routing;
   if (current) current.destroy();
+  current = null;
   const match = /^#\/projects\/([^?#]+)/.exec(hash);
+  let next;
   if (match) {
     let id = match[1];
     try {
@@ -764,11 +947,17 @@ function route() {
     } catch (e) {
       // keep it as typed
     }
-    current = detailPage(id);
+    // Its stream says when the session does not cover it (see LiveStream).
+    next = detailPage(id);
   } else {
+    // The overview needs a session for /api/: ask once, rather than open a stream that will be refused.
+    connection.set('connecting');
+    const refusal = await accessRefusal('/api/session');
+    if (navigation !== routing) return;
     const query = hash.includes('?') ? hash.slice(hash.indexOf('?') + 1) : '';
-    current = overviewPage(new URLSearchParams(query).get('status'));
+    next = refusal ? accessPage(refusal) : overviewPage(new URLSearchParams(query).get('status'));
   }
+  current = next;
   app.replaceChildren(current.root);
   document.title = 'Step progress';
   // After a navigation (not on the first load), move focus to the new page's heading for screen readers.

@@ -17,6 +17,8 @@ public interface NotifierConfig {
 
     Sse sse();
 
+    Session session();
+
     interface Sse {
         /** A comment line this often keeps proxies from closing idle streams. */
         @WithDefault("15s")
@@ -33,5 +35,27 @@ public interface NotifierConfig {
         /** The reconnect delay suggested to browsers. */
         @WithDefault("2s")
         Duration retry();
+
+        /**
+         * Streams one subscriber token may hold open at once: a few tabs are normal, hundreds are a leaked
+         * token or a reconnect loop, and each stream costs the server memory and a timer.
+         */
+        @WithDefault("8")
+        int maxConnectionsPerToken();
+    }
+
+    /** The cookie {@code POST /api/session} sets. */
+    interface Session {
+        /** Strict by default: the page and the API are one origin, so no other site ever needs the cookie. */
+        @WithDefault("strict")
+        SameSite sameSite();
+
+        @WithDefault("auto")
+        Secure secure();
+
+        enum SameSite { STRICT, LAX, NONE }
+
+        /** {@code auto}: Secure when the request came over HTTPS (plain HTTP on localhost keeps working). */
+        enum Secure { ALWAYS, AUTO }
     }
 }

@@ -4,49 +4,77 @@ import io.stepprogress.event.InitializationStatus;
 import io.stepprogress.event.Ids;
 import io.stepprogress.event.InitializationView;
 import io.stepprogress.notifier.readmodel.ProjectReadModel;
+import io.stepprogress.notifier.subscriber.Credentials;
+import io.stepprogress.notifier.subscriber.SubscriberAuthenticator;
+import io.stepprogress.notifier.subscriber.SubscriberToken;
 import io.stepprogress.problem.InvalidParameterException;
 import io.stepprogress.problem.ProblemException;
+import jakarta.annotation.security.PermitAll;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.ResponseHeader;
 
-/** Reads served from the in-memory read model: no database, no call to progress-service. */
+/**
+ * Reads served from the in-memory read model: no database, no call to progress-service. Each needs a
+ * subscriber token (session cookie or bearer header), checked by the same {@link SubscriberAuthenticator} as
+ * the streams, and shows only the projects its patterns allow.
+ */
 @Path("/api/projects")
 @Produces(MediaType.APPLICATION_JSON)
+@PermitAll // not anonymous: the credential may be a cookie, which only SubscriberAuthenticator reads
 @Tag(name = "projects", description = "Latest progress of projects, from the notifier's read model")
 public class ProjectsResource {
 
-    private final ProjectReadModel readModel;
+    /** What one subscriber may read is not for a shared cache to hand to another. */
+    private static final String NO_STORE = "no-store";
 
-    ProjectsResource(ProjectReadModel readModel) {
+    private final ProjectReadModel readModel;
+    private final SubscriberAuthenticator authenticator;
+
+    ProjectsResource(ProjectReadModel readModel, SubscriberAuthenticator authenticator) {
         this.readModel = readModel;
+        this.authenticator = authenticator;
     }
 
     @GET
     @Path("/{projectId}/progress")
+    @ResponseHeader(name = "Cache-Control", value = NO_STORE)
     @Operation(summary = "The project's latest view")
     public InitializationView progress(
             @PathParam("projectId") @Pattern(regexp = Ids.PATTERN, message = "must match " + Ids.PATTERN)
-            String projectId) {
+            String projectId,
+            @Context HttpHeaders headers) {
+        authenticator.authorize(credentials(headers), projectId);
         return readModel.view(projectId).orElseThrow(() -> new UnknownProject(projectId));
     }
 
     @GET
+    @ResponseHeader(name = "Cache-Control", value = NO_STORE)
     @Operation(summary = "Recent projects, most recently updated first")
     public List<InitializationView> recent(
             @QueryParam("status") @Pattern(regexp = "pending|running|completed|failed|cancelled",
                     message = "must be one of pending, running, completed, failed, cancelled") String status,
-            @QueryParam("limit") String limit) {
+            @QueryParam("limit") String limit,
+            @Context HttpHeaders headers) {
+        SubscriberToken token = authenticator.authenticate(credentials(headers));
         return readModel.recent(Optional.ofNullable(status).map(InitializationStatus::fromWire),
-                InvalidParameterException.intParameter("limit", limit, 50, 1, 500));
+                token.projects()::allows, InvalidParameterException.intParameter("limit", limit, 50, 1, 500));
+    }
+
+    private static Credentials credentials(HttpHeaders headers) {
+        return Credentials.from(headers.getHeaderString(HttpHeaders.AUTHORIZATION),
+                headers.getRequestHeader(HttpHeaders.COOKIE));
     }
 
     static final class UnknownProject extends ProblemException {

@@ -19,9 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,7 +37,8 @@ public class ProjectReadModel {
 
     private final NotifierConfig config;
     private final Map<String, ProjectStream> streams = new ConcurrentHashMap<>();
-    private final Set<Subscriber> overviewSubscribers = new CopyOnWriteArraySet<>();
+    /** Overview subscribers, each with the projects it may see (its token's patterns). */
+    private final Map<Subscriber, Predicate<String>> overviewSubscribers = new ConcurrentHashMap<>();
     private final Counter applied;
     private final Counter dropped;
     private final Counter gaps;
@@ -71,7 +71,11 @@ public class ProjectReadModel {
         if (!overviewSubscribers.isEmpty()) {
             List<Frame> frame = List.of(Frame.of("project", 0, EventJson.write(event.initialization()),
                     event.occurredAt()));
-            overviewSubscribers.forEach(s -> s.deliver(frame));
+            overviewSubscribers.forEach((subscriber, visible) -> {
+                if (visible.test(event.projectId())) {
+                    subscriber.deliver(frame);
+                }
+            });
         }
     }
 
@@ -80,10 +84,12 @@ public class ProjectReadModel {
         return stream == null ? Optional.empty() : Optional.ofNullable(stream.view());
     }
 
-    /** Most recently updated first. */
-    public List<InitializationView> recent(Optional<InitializationStatus> status, int limit) {
+    /** Most recently updated first, among the projects {@code visible} lets through. */
+    public List<InitializationView> recent(Optional<InitializationStatus> status, Predicate<String> visible,
+                                           int limit) {
         return streams.values().stream().map(ProjectStream::view)
-                .filter(v -> v != null && status.map(s -> v.status() == s).orElse(true))
+                .filter(v -> v != null && status.map(s -> v.status() == s).orElse(true)
+                        && visible.test(v.projectId()))
                 .sorted(Comparator.comparing(InitializationView::updatedAt, Comparator.nullsLast(
                         Comparator.<Instant>reverseOrder())))
                 .limit(limit).toList();
@@ -100,14 +106,28 @@ public class ProjectReadModel {
         }
     }
 
-    /** The overview stream: every project's view as it changes, after a first list of recent ones. */
-    public void subscribeOverview(Subscriber subscriber, int limit) {
-        overviewSubscribers.add(subscriber);
-        subscriber.deliver(List.of(Frame.of("projects", 0, EventJson.write(recent(Optional.empty(), limit)), null)));
+    /**
+     * The overview stream: the view of every project {@code visible} lets through as it changes, after a
+     * first list of recent ones.
+     */
+    public void subscribeOverview(Subscriber subscriber, Predicate<String> visible, int limit) {
+        overviewSubscribers.put(subscriber, visible);
+        subscriber.deliver(List.of(Frame.of("projects", 0,
+                EventJson.write(recent(Optional.empty(), visible, limit)), null)));
     }
 
     public void unsubscribeOverview(Subscriber subscriber) {
         overviewSubscribers.remove(subscriber);
+    }
+
+    /** Live subscribers of one project's stream (tests check that a refused request registered none). */
+    public int subscriberCount(String projectId) {
+        ProjectStream stream = streams.get(projectId);
+        return stream == null ? 0 : stream.subscriberCount();
+    }
+
+    public int overviewSubscriberCount() {
+        return overviewSubscribers.size();
     }
 
     private ProjectStream stream(String projectId) {

@@ -7,6 +7,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -20,8 +21,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * one write); a frame whose sequence is not above the last one written is never written. A client that does
  * not read, or an event loop that cannot keep up with it, fills the bounded queue and the connection is
  * closed, so it never slows anyone else and memory stays bounded; it reconnects with Last-Event-ID and resumes.
+ * <p>
+ * A stream lives no longer than the subscriber token it was opened with: at the token's expiry a final
+ * {@code event: expired} frame ({@code data: {"reason":"subscriber token expired"}}) is written, in place of
+ * whatever is still pending, and the stream is closed. The browser's reconnect then carries the same, now
+ * expired, cookie (or none: the cookie's Max-Age ends with the token) and is refused with 401, so the page
+ * shows "session expired" instead of reconnecting forever; access never outlives the token.
  */
 final class SseConnection implements Subscriber {
+
+    static final Buffer EXPIRED = Buffer.buffer("event: expired\ndata: {\"reason\":\"subscriber token expired\"}\n\n");
 
     private final HttpServerResponse response;
     private final Context context;
@@ -29,22 +38,26 @@ final class SseConnection implements Subscriber {
     private final NotifierConfig.Sse config;
     private final SseMetrics metrics;
     private final Runnable onClose;
+    private final Instant expiresAt;
     private final ArrayDeque<Frame> pending = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<Frame> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inboxSize = new AtomicInteger();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private long lastSequence;
     private long keepAliveTimer = -1;
+    private long expiryTimer = -1;
     private volatile boolean closed;
 
+    /** @param expiresAt the subscriber token's expiry, when the stream ends */
     SseConnection(HttpServerResponse response, Vertx vertx, NotifierConfig.Sse config, SseMetrics metrics,
-                  Runnable onClose) {
+                  Instant expiresAt, Runnable onClose) {
         this.response = response;
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.config = config;
         this.metrics = metrics;
         this.onClose = onClose;
+        this.expiresAt = expiresAt;
     }
 
     /** Sends the headers and the reconnect delay at once, so the browser's EventSource opens immediately. */
@@ -62,7 +75,21 @@ final class SseConnection implements Subscriber {
                 response.write(Frame.comment("keep-alive"));
             }
         });
+        long untilExpiry = Duration.between(Instant.now(), expiresAt).toMillis();
+        expiryTimer = vertx.setTimer(Math.max(1, untilExpiry), id -> expire());
         metrics.opened();
+    }
+
+    /** The token has expired: say so, drop what is pending (it may no longer be read), and close. */
+    private void expire() {
+        if (closed) {
+            return;
+        }
+        metrics.expired();
+        pending.clear();
+        inbox.clear();
+        response.end(EXPIRED);
+        closed();
     }
 
     /** Called by the read model (any thread); never blocks. */
@@ -144,6 +171,7 @@ final class SseConnection implements Subscriber {
         pending.clear();
         inbox.clear();
         vertx.cancelTimer(keepAliveTimer);
+        vertx.cancelTimer(expiryTimer);
         metrics.closed();
         onClose.run();
     }

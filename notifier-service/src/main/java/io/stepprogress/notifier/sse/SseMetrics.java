@@ -18,6 +18,10 @@ public class SseMetrics {
     private final Counter delivered;
     private final Counter slowDropped;
     private final Timer deliveryLag;
+    private final Counter refusedUnauthenticated;
+    private final Counter refusedForbidden;
+    private final Counter refusedOverLimit;
+    private final Counter expired;
 
     SseMetrics(MeterRegistry registry) {
         Gauge.builder("notifier.sse.clients", connected, AtomicInteger::get)
@@ -30,6 +34,17 @@ public class SseMetrics {
                 .description("From the event's occurredAt to its frame written to a client")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(1)).register(registry);
+        refusedUnauthenticated = refused(registry, "unauthenticated");
+        refusedForbidden = refused(registry, "forbidden");
+        refusedOverLimit = refused(registry, "too-many-connections");
+        expired = Counter.builder("notifier.sse.expired")
+                .description("Streams ended because their subscriber token expired").register(registry);
+    }
+
+    private static Counter refused(MeterRegistry registry, String reason) {
+        return Counter.builder("notifier.sse.refused").tag("reason", reason)
+                .description("Stream requests refused before subscribing: 401, 403, or 429 over the per-token limit")
+                .register(registry);
     }
 
     void opened() {
@@ -50,6 +65,21 @@ public class SseMetrics {
 
     void droppedSlowClient() {
         slowDropped.increment();
+    }
+
+    /** A refused stream request, counted by why: 401, 403 or 429 (a malformed request is not a refusal). */
+    void refused(int status) {
+        switch (status) {
+            case 401 -> refusedUnauthenticated.increment();
+            case 403 -> refusedForbidden.increment();
+            case 429 -> refusedOverLimit.increment();
+            default -> {
+            }
+        }
+    }
+
+    void expired() {
+        expired.increment();
     }
 
     public int connected() {

@@ -1,17 +1,21 @@
 package io.stepprogress.notifier.sse;
 
-import io.stepprogress.notifier.NotifierConfig;
 import io.stepprogress.event.Ids;
+import io.stepprogress.notifier.NotifierConfig;
 import io.stepprogress.notifier.readmodel.ProjectReadModel;
-import io.stepprogress.problem.Problem;
+import io.stepprogress.notifier.subscriber.Credentials;
+import io.stepprogress.notifier.subscriber.SubscriberAuthenticator;
+import io.stepprogress.notifier.subscriber.SubscriberToken;
+import io.stepprogress.problem.InvalidParameterException;
+import io.stepprogress.problem.ProblemException;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
 
 /**
  * The Server-Sent Events endpoints, as plain Vert.x routes: each stream needs its own write queue,
@@ -19,51 +23,114 @@ import java.util.OptionalLong;
  * <ul>
  *   <li>{@code GET /api/projects/{projectId}/events}: {@code snapshot}, then {@code progress} events, then
  *       {@code end}; resumes after {@code Last-Event-ID} (header, or {@code ?lastEventId=}).</li>
- *   <li>{@code GET /api/events}: the overview, {@code projects} (recent views) then {@code project} per change.</li>
+ *   <li>{@code GET /api/events}: the overview, {@code projects} (recent views) then {@code project} per change,
+ *       of the projects the subscriber token allows only.</li>
  * </ul>
+ * Both need a subscriber token (session cookie or bearer header, see {@link SubscriberAuthenticator}), checked
+ * on a worker thread (verifying may have to load keys) before anything is registered; then at most
+ * {@code notifier.sse.max-connections-per-token} streams per token (429 beyond). A stream ends with
+ * {@code event: expired} when its token expires (see {@link SseConnection}).
  */
 @ApplicationScoped
 public class SseRoutes {
 
     static final int OVERVIEW_SIZE = 50;
+    private static final String TOKEN = "subscriber-token";
 
     private final ProjectReadModel readModel;
     private final NotifierConfig config;
     private final SseMetrics metrics;
+    private final SubscriberAuthenticator authenticator;
+    private final ConnectionLimit limit;
     private final Vertx vertx;
 
-    SseRoutes(ProjectReadModel readModel, NotifierConfig config, SseMetrics metrics, Vertx vertx) {
+    SseRoutes(ProjectReadModel readModel, NotifierConfig config, SseMetrics metrics,
+              SubscriberAuthenticator authenticator, ConnectionLimit limit, Vertx vertx) {
         this.readModel = readModel;
         this.config = config;
         this.metrics = metrics;
+        this.authenticator = authenticator;
+        this.limit = limit;
         this.vertx = vertx;
     }
 
     void register(@Observes Router router) {
-        router.get("/api/projects/:projectId/events").handler(this::projectStream);
-        router.get("/api/events").handler(this::overviewStream);
+        router.get("/api/projects/:projectId/events")
+                .blockingHandler(this::authorizeProject, false)
+                .handler(this::projectStream);
+        router.get("/api/events")
+                .blockingHandler(request -> authorize(request, authenticator::authenticate), false)
+                .handler(this::overviewStream);
+    }
+
+    /**
+     * Runs on a worker thread; a refusal ends the request here, before any subscription. {@code next()}
+     * brings the request back to its event loop, where the stream is opened.
+     */
+    private void authorize(RoutingContext request, Function<Credentials, SubscriberToken> check) {
+        try {
+            Credentials credentials = Credentials.from(request.request().getHeader("Authorization"),
+                    request.request().headers().getAll("Cookie"));
+            request.put(TOKEN, check.apply(credentials));
+        } catch (ProblemException refused) {
+            refuse(request, refused);
+            return;
+        }
+        request.next();
+    }
+
+    private void authorizeProject(RoutingContext request) {
+        String projectId = request.pathParam("projectId");
+        authorize(request, credentials -> {
+            if (!Ids.valid(projectId)) {
+                throw new InvalidParameterException("projectId", "must match " + Ids.PATTERN);
+            }
+            return authenticator.authorize(credentials, projectId);
+        });
     }
 
     private void projectStream(RoutingContext request) {
         String projectId = request.pathParam("projectId");
-        if (!Ids.valid(projectId)) {
-            badRequest(request, "projectId must match " + Ids.PATTERN);
-            return;
-        }
-        OptionalLong lastEventId = lastEventId(request);
-        SseConnection[] self = new SseConnection[1];
-        self[0] = new SseConnection(request.response(), vertx, config.sse(), metrics,
-                () -> readModel.unsubscribe(projectId, self[0]));
-        self[0].open();
-        readModel.subscribe(projectId, self[0], lastEventId);
+        SubscriberToken token = request.get(TOKEN);
+        open(request, token, self -> {
+            readModel.subscribe(projectId, self, lastEventId(request));
+            return () -> readModel.unsubscribe(projectId, self);
+        });
     }
 
     private void overviewStream(RoutingContext request) {
-        SseConnection[] self = new SseConnection[1];
-        self[0] = new SseConnection(request.response(), vertx, config.sse(), metrics,
-                () -> readModel.unsubscribeOverview(self[0]));
-        self[0].open();
-        readModel.subscribeOverview(self[0], OVERVIEW_SIZE);
+        SubscriberToken token = request.get(TOKEN);
+        open(request, token, self -> {
+            readModel.subscribeOverview(self, token.projects()::allows, OVERVIEW_SIZE);
+            return () -> readModel.unsubscribeOverview(self);
+        });
+    }
+
+    /** Opens the stream within the token's connection limit; {@code subscribe} returns how to unsubscribe. */
+    private void open(RoutingContext request, SubscriberToken token, Function<SseConnection, Runnable> subscribe) {
+        if (request.response().closed()) {
+            return;   // the client left while its token was checked: its close handler would never run
+        }
+        Optional<Runnable> permit = limit.acquire(token.key());
+        if (permit.isEmpty()) {
+            refuse(request, new TooManyConnections(limit.max(), Math.max(1, config.sse().retry().toSeconds())));
+            return;
+        }
+        Runnable[] unsubscribe = new Runnable[1];
+        SseConnection connection = new SseConnection(request.response(), vertx, config.sse(), metrics,
+                token.expiresAt(), () -> {
+                    permit.get().run();
+                    if (unsubscribe[0] != null) {
+                        unsubscribe[0].run();
+                    }
+                });
+        connection.open();
+        unsubscribe[0] = subscribe.apply(connection);
+    }
+
+    private void refuse(RoutingContext request, ProblemException refused) {
+        metrics.refused(refused.status());
+        RouteProblems.send(request, refused);
     }
 
     /**
@@ -83,11 +150,5 @@ public class SseRoutes {
         } catch (NumberFormatException e) {
             return OptionalLong.of(-1);
         }
-    }
-
-    private static void badRequest(RoutingContext request, String detail) {
-        Problem problem = Problem.of(400, "Invalid request", detail, request.request().path(), List.of());
-        request.response().setStatusCode(400).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                .end(Json.encode(problem));
     }
 }

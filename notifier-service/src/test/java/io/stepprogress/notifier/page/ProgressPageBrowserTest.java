@@ -10,21 +10,28 @@ import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.stepprogress.security.ProjectPatterns;
+import io.stepprogress.security.Scopes;
 import io.stepprogress.testkit.Chromium;
+import io.stepprogress.testkit.TestTokens;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * The live progress page in a real headless Chromium, fed by events published to the real Kafka topic:
- * the page must follow a run from "waiting" to "finished" through its SSE stream alone.
- * Screenshots go to {@code target/screenshots}.
+ * the page must follow a run from "waiting" to "finished" through its SSE stream alone. Every test signs in
+ * as a user would, through a {@code /#token=} link; the token must then be neither in the address nor
+ * readable by scripts. Screenshots go to {@code target/screenshots}.
  */
 @QuarkusTest
 class ProgressPageBrowserTest {
@@ -49,6 +56,15 @@ class ProgressPageBrowserTest {
         }
     }
 
+    /** Each test starts signed out: no cookie, nor remembered session, of an earlier test's. */
+    @BeforeEach
+    void signedOut() {
+        ((ChromeDriver) driver()).executeCdpCommand("Network.clearBrowserCookies", Map.of());
+        driver().get(page + "app.css");   // any document of the page's origin, to reach its sessionStorage
+        browser.script("sessionStorage.clear();");
+        driver().get("about:blank");
+    }
+
     @AfterEach
     void noScriptErrors() {
         List<String> errors = browser.pageErrors();
@@ -60,7 +76,16 @@ class ProgressPageBrowserTest {
     @Test
     void followsARunFromWaitingToFinished() {
         Events.Run run = Events.plan(id("run"), "a", "b", "c");
-        open("#/projects/" + run.projectId());
+        String token = TestTokens.subscriber(run.projectId());
+        signIn(token);
+
+        // A single-project link opens that project; the token has left the address and is not readable.
+        browser.await(WAIT, d -> d.getCurrentUrl().endsWith("#/projects/" + run.projectId()),
+                () -> "the URL is " + driver().getCurrentUrl());
+        assertThat(driver().getCurrentUrl()).doesNotContain(token).doesNotContain("token=");
+        assertThat((String) browser.script("return document.cookie;"))
+                .doesNotContain(token).doesNotContain("progress_subscriber");
+        assertThat((String) browser.script("return JSON.stringify(sessionStorage);")).doesNotContain(token);
 
         // Nothing published yet: the stream is open and the page waits.
         awaitText(By.cssSelector(".waiting"), "Waiting for the initialization to start");
@@ -118,6 +143,7 @@ class ProgressPageBrowserTest {
         Events.Run run = Events.plan(id("fail"), "a", "b");
         publish(run.initialized());
         publish(run.progress("a", 30));
+        signIn(TestTokens.subscriber(run.projectId()));
         open("#/projects/" + run.projectId());
 
         // Opened after two events: the snapshot brings the page up to date at once.
@@ -157,13 +183,20 @@ class ProgressPageBrowserTest {
         publish(failed.fail("a", "schema migration timed out"));
         publish(running.initialized());
         publish(running.progress("a", 25));
+        Events.Run other = Events.plan(id("not-mine"), "a");
+        publish(other.initialized());
 
+        // A pattern token: the overview, of the projects it allows only.
+        signIn(TestTokens.subscriber("*-" + suffix));
+        browser.await(WAIT, d -> d.getCurrentUrl().endsWith("#/"), () -> "the URL is " + driver().getCurrentUrl());
         open("");
         By row = By.cssSelector("a.project-row[data-project='" + running.projectId() + "']");
         awaitBar(row, 12.5);
         awaitRowStatus(done.projectId(), "completed");
         awaitRowStatus(failed.projectId(), "failed");
         awaitConnection("live");
+        assertThat(driver().findElements(By.cssSelector("a.project-row[data-project='" + other.projectId() + "']")))
+                .as("a project the token does not allow").isEmpty();
 
         // Live: a change arrives over /api/events and moves the bar and the order.
         publish(running.progress("a", 80));
@@ -193,7 +226,74 @@ class ProgressPageBrowserTest {
         awaitStatus("running");
     }
 
+    @Test
+    void withoutASessionThePageSaysSoInsteadOfReconnecting() {
+        open("");
+        awaitAccess("signed-out", "Not signed in");
+        awaitConnection("signed-out");
+
+        Events.Run run = Events.plan(id("nobody"), "a");
+        open("#/projects/" + run.projectId());
+        awaitAccess("signed-out", "Not signed in");
+        browser.screenshot(SCREENSHOTS.resolve("signed-out.png"));
+    }
+
+    @Test
+    void aSessionForAnotherProjectIsRefusedThere() {
+        Events.Run mine = Events.plan(id("mine"), "a");
+        Events.Run theirs = Events.plan(id("theirs"), "a");
+        publish(theirs.initialized());
+        signIn(TestTokens.subscriber(mine.projectId()));
+        browser.await(WAIT, d -> d.getCurrentUrl().endsWith("#/projects/" + mine.projectId()),
+                () -> "the URL is " + driver().getCurrentUrl());
+
+        open("#/projects/" + theirs.projectId());
+        awaitAccess("denied", "No access to this project");
+        awaitConnection("denied");
+        // The overview is not covered by a single-project session: the page points at the project it covers.
+        open("");
+        awaitAccess("signed-out", "Not signed in");
+        awaitText(By.cssSelector("#access a.access-link"), mine.projectId());
+    }
+
+    @Test
+    void aBadLinkSignsNobodyIn() {
+        signIn(TestTokens.expired(Scopes.SUBSCRIBE));
+        awaitAccess("link-expired", "Sign-in link expired");
+        assertThat(driver().getCurrentUrl()).doesNotContain("token=");
+
+        signIn(TestTokens.malformed());
+        awaitAccess("link-invalid", "Sign-in failed");
+        assertThat(driver().getCurrentUrl()).doesNotContain("token=");
+    }
+
+    @Test
+    void theStreamEndsWhenTheSessionExpires() {
+        Events.Run run = Events.plan(id("expiring"), "a");
+        publish(run.initialized());
+        signIn(TestTokens.token(ProjectPatterns.of(run.projectId()), Duration.ofSeconds(5), Scopes.SUBSCRIBE));
+        awaitStatus("pending");
+
+        // At the token's expiry the server sends `expired` and closes; the page stops and says so.
+        awaitAccess("expired", "Session expired");
+        awaitConnection("expired");
+        browser.screenshot(SCREENSHOTS.resolve("session-expired.png"));
+    }
+
     // ------------------------------------------------------------------------------------------------
+
+    /** Follows a sign-in link, as the host application's user would. */
+    private void signIn(String token) {
+        driver().get(page.toString() + "#token=" + token);
+        browser.await(WAIT, d -> !d.getCurrentUrl().contains("token="),
+                () -> "the sign-in token is still in the URL: " + describe());
+    }
+
+    private static void awaitAccess(String kind, String title) {
+        browser.await(WAIT, d -> kind.equals(d.findElement(By.id("access")).getDomAttribute("data-access")),
+                () -> "the page does not show '" + kind + "': " + describe());
+        awaitText(By.cssSelector("#access .access-title"), title);
+    }
 
     private void open(String fragment) {
         driver().get(page.toString() + fragment);

@@ -1,6 +1,6 @@
 package io.stepprogress.notifier.projects;
 
-import static io.restassured.RestAssured.given;
+import static io.stepprogress.notifier.support.Subscribers.given;
 import static io.stepprogress.testkit.EventPublisher.publishAll;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -9,9 +9,12 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.stepprogress.testkit.EventPublisher;
 import io.stepprogress.testkit.Events;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +24,9 @@ import org.junit.jupiter.api.Test;
 /** The read path: served from the read model, which drops duplicates and stale events and skips poison. */
 @QuarkusTest
 class ProjectsResourceTest {
+
+    @TestHTTPResource(value = "", management = true)
+    URL management;
 
     @Test
     void servesTheLatestViewAndListsRecentProjectsByStatus() {
@@ -72,9 +78,9 @@ class ProjectsResourceTest {
     }
 
     @Test
-    void healthAndMetricsAreServed() {
-        given().get("/q/health/ready").then().statusCode(200)
+    void healthAndMetricsAreServedOnTheManagementInterface() {
+        RestAssured.given().get(management + "health/ready").then().statusCode(200)
                 .body("checks.name", hasItem("read-model-caught-up"));
-        given().get("/q/metrics").then().statusCode(200);
+        RestAssured.given().get(management + "metrics").then().statusCode(200);
     }
 }

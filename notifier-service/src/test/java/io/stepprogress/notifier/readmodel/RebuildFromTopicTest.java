@@ -1,6 +1,6 @@
 package io.stepprogress.notifier.readmodel;
 
-import static io.restassured.RestAssured.given;
+import static io.stepprogress.notifier.support.Subscribers.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -10,8 +10,10 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 import io.stepprogress.event.StepProgressUpdated;
 import io.stepprogress.infra.Infrastructure;
+import io.stepprogress.notifier.support.Subscribers;
 import io.stepprogress.testkit.EventPublisher;
 import io.stepprogress.testkit.Events;
 import io.stepprogress.testkit.SseClient;
@@ -35,18 +37,21 @@ class RebuildFromTopicTest {
     @TestHTTPResource("/")
     URL base;
 
+    @TestHTTPResource(value = "health/ready", management = true)
+    URL readiness;
+
     @ConfigProperty(name = "test.rebuild.project")
     String projectId;
 
     @Test
     void servesTheStateOfEventsPublishedBeforeItStarted() {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/q/health/ready").then().statusCode(200));
+                RestAssured.given().get(readiness).then().statusCode(200));
         given().get("/api/projects/{p}/progress", projectId).then().statusCode(200)
                 .body("sequence", equalTo(4)).body("status", equalTo("running"))
                 .body("steps[0].status", equalTo("completed")).body("steps[1].progress", equalTo(30));
 
-        try (SseClient client = SseClient.connect(URI.create(base + "api/projects/" + projectId + "/events"),
+        try (SseClient client = Subscribers.stream(URI.create(base + "api/projects/" + projectId + "/events"),
                 Map.of("Last-Event-ID", "2"))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> client.frames().size() == 2);
             assertThat(client.frames()).extracting(SseClient.SseFrame::id).containsExactly("3", "4");

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stepprogress.event.StepProgressUpdated;
+import io.stepprogress.notifier.support.Subscribers;
 import io.stepprogress.testkit.Events;
 import io.stepprogress.testkit.PrometheusMetrics;
 import io.stepprogress.testkit.SseClient;
@@ -35,6 +36,9 @@ class SlowClientTest {
     @TestHTTPResource("/")
     URL base;
 
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
+
     @Test
     void aClientThatNeverReadsIsDroppedWithoutDelayingOthers() throws Exception {
         String[] steps = IntStream.range(0, 40).mapToObj(i -> "step-with-a-long-name-" + i).toArray(String[]::new);
@@ -47,10 +51,11 @@ class SlowClientTest {
             stalled.connect(new InetSocketAddress(base.getHost(), base.getPort()));
             OutputStream out = stalled.getOutputStream();
             out.write(("GET /api/projects/" + run.projectId() + "/events HTTP/1.1\r\nHost: localhost\r\n"
-                    + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + "Accept: text/event-stream\r\nAuthorization: " + Subscribers.authorization() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
 
-            try (SseClient fast = SseClient.connect(URI.create(base + "api/projects/" + run.projectId() + "/events"))) {
+            try (SseClient fast = Subscribers.stream(URI.create(base + "api/projects/" + run.projectId() + "/events"))) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> fast.frames().size() == 1);
                 List<StepProgressUpdated> burst = new ArrayList<>();
                 for (int p = 1; p <= 100; p++) {
@@ -81,8 +86,8 @@ class SlowClientTest {
         }
     }
 
-    private static double droppedSlowClients() {
-        return PrometheusMetrics.parse(given().get("/q/metrics").then().statusCode(200).extract().asString())
+    private double droppedSlowClients() {
+        return PrometheusMetrics.parse(given().get(metrics).then().statusCode(200).extract().asString())
                 .value("notifier_sse_slow_clients_dropped_total");
     }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stepprogress.event.StepProgressUpdated;
+import io.stepprogress.notifier.support.Subscribers;
 import io.stepprogress.testkit.Events;
 import io.stepprogress.testkit.SseClient;
 import io.stepprogress.testkit.SseClient.SseFrame;
@@ -23,7 +24,7 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** The SSE contract against a real Kafka topic: snapshot, ordered events, resume, end, keep-alive. */
+/** The SSE contract against a real Kafka topic, as an authorized subscriber: snapshot, ordered events, resume, end, keep-alive. */
 @QuarkusTest
 class SseContractTest {
 
@@ -41,7 +42,7 @@ class SseContractTest {
         publishAll(List.of(initialized, first));
         await().atMost(WAIT).until(() -> sequenceOf(run.projectId()) == 2);
 
-        try (SseClient client = SseClient.connect(events(run.projectId()))) {
+        try (SseClient client = Subscribers.stream(events(run.projectId()))) {
             await().atMost(WAIT).until(() -> client.frames().size() == 1);
             assertThat(client.status()).isEqualTo(200);
             assertThat(client.contentType()).startsWith("text/event-stream");
@@ -73,7 +74,7 @@ class SseContractTest {
     @Test
     void anUnknownProjectKeepsTheStreamOpenUntilItsFirstEvent() {
         Events.Run run = Events.plan(id("later"), "a");
-        try (SseClient client = SseClient.connect(events(run.projectId()))) {
+        try (SseClient client = Subscribers.stream(events(run.projectId()))) {
             await().atMost(WAIT).until(() -> client.status() == 200);
 
             publish(run.initialized());
@@ -90,7 +91,9 @@ class SseContractTest {
         Events.Run run = Events.plan(id("resume"), "a");
         publish(run.initialized());
         String lastSeen;
-        try (SseClient client = SseClient.connect(events(run.projectId()))) {
+        try (SseClient client = Subscribers.stream(events(run.projectId()))) {
+            // Subscribed (its snapshot is there) before the next event, so that it arrives as its own frame.
+            await().atMost(WAIT).until(() -> client.frames().size() == 1);
             publish(run.progress("a", 1));
             await().atMost(WAIT).until(() -> client.frames().size() >= 2);
             lastSeen = client.frames().get(client.frames().size() - 1).id();
@@ -102,8 +105,8 @@ class SseContractTest {
         publishAll(missed);
         await().atMost(WAIT).until(() -> sequenceOf(run.projectId()) == 7);
 
-        try (SseClient header = SseClient.connect(events(run.projectId()), Map.of("Last-Event-ID", lastSeen));
-             SseClient query = SseClient.connect(URI.create(events(run.projectId()) + "?lastEventId=" + lastSeen))) {
+        try (SseClient header = Subscribers.stream(events(run.projectId()), Map.of("Last-Event-ID", lastSeen));
+             SseClient query = Subscribers.stream(URI.create(events(run.projectId()) + "?lastEventId=" + lastSeen))) {
             await().atMost(WAIT).until(() -> header.frames().size() == 5 && query.frames().size() == 5);
             for (SseClient client : List.of(header, query)) {
                 assertThat(client.frames()).extracting(SseFrame::event).containsOnly("progress");
@@ -123,7 +126,7 @@ class SseContractTest {
         IntStream.rangeClosed(1, 30).forEach(p -> publish(run.progress("a", p)));
         await().atMost(WAIT).until(() -> sequenceOf(run.projectId()) == 31);
 
-        try (SseClient client = SseClient.connect(events(run.projectId()), Map.of("Last-Event-ID", "1"))) {
+        try (SseClient client = Subscribers.stream(events(run.projectId()), Map.of("Last-Event-ID", "1"))) {
             await().atMost(WAIT).until(() -> client.frames().size() == 1);
             SseFrame snapshot = client.frames().get(0);
             assertThat(snapshot.event()).isEqualTo("snapshot");
@@ -139,7 +142,7 @@ class SseContractTest {
         await().atMost(WAIT).until(() -> sequenceOf(run.projectId()) == 1);
 
         for (String garbage : List.of("not-a-number", "99999")) {
-            try (SseClient client = SseClient.connect(events(run.projectId()), Map.of("Last-Event-ID", garbage))) {
+            try (SseClient client = Subscribers.stream(events(run.projectId()), Map.of("Last-Event-ID", garbage))) {
                 await().atMost(WAIT).until(() -> client.frames().size() == 1);
                 assertThat(client.status()).isEqualTo(200);
                 assertThat(client.frames().get(0).event()).isEqualTo("snapshot");
@@ -154,8 +157,8 @@ class SseContractTest {
         publishAll(List.of(run.initialized(), run.complete("a")));
         await().atMost(WAIT).until(() -> sequenceOf(run.projectId()) == 2);
 
-        try (SseClient fresh = SseClient.connect(events(run.projectId()));
-             SseClient caughtUp = SseClient.connect(events(run.projectId()), Map.of("Last-Event-ID", "2"))) {
+        try (SseClient fresh = Subscribers.stream(events(run.projectId()));
+             SseClient caughtUp = Subscribers.stream(events(run.projectId()), Map.of("Last-Event-ID", "2"))) {
             await().atMost(WAIT).until(() -> fresh.ended() && caughtUp.ended());
             assertThat(fresh.frames()).extracting(SseFrame::event).containsExactly("snapshot", "end");
             assertThat(caughtUp.frames()).extracting(SseFrame::event).containsExactly("end");
@@ -164,7 +167,7 @@ class SseContractTest {
 
     @Test
     void keepAliveCommentsFlowOnAQuietStream() {
-        try (SseClient client = SseClient.connect(events(id("quiet")))) {
+        try (SseClient client = Subscribers.stream(events(id("quiet")))) {
             // The test profile sends one every 300 ms; "connected" is the first comment.
             await().atMost(WAIT).until(() -> client.comments() >= 3);
         }
@@ -172,7 +175,7 @@ class SseContractTest {
 
     @Test
     void aBadProjectIdIsAProblem() {
-        try (SseClient client = SseClient.connect(URI.create(base + "api/projects/bad%20id/events"))) {
+        try (SseClient client = Subscribers.stream(URI.create(base + "api/projects/bad%20id/events"))) {
             await().atMost(WAIT).until(client::ended);
             assertThat(client.status()).isEqualTo(400);
             assertThat(client.contentType()).isEqualTo("application/problem+json");
@@ -184,7 +187,7 @@ class SseContractTest {
     }
 
     private long sequenceOf(String projectId) {
-        var response = io.restassured.RestAssured.given().get("/api/projects/{p}/progress", projectId);
+        var response = Subscribers.given().get("/api/projects/{p}/progress", projectId);
         return response.statusCode() == 200 ? response.jsonPath().getLong("sequence") : 0;
     }
 

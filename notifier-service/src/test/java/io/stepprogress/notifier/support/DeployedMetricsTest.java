@@ -3,8 +3,10 @@ package io.stepprogress.notifier.support;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stepprogress.testkit.DeployedMetrics;
+import java.net.URL;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -12,10 +14,13 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class DeployedMetricsTest {
 
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metricsUrl;
+
     @Test
     void everyMetricTheDashboardsAndAlertsReadIsExported() {
         Set<String> referenced = DeployedMetrics.referenced("notifier_", "kafka_consumer_");
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().get(metricsUrl).then().statusCode(200).extract().asString();
 
         assertThat(referenced).isNotEmpty();
         assertThat(DeployedMetrics.missingFrom(metrics, referenced)).as("read by deploy/ but not exported").isEmpty();

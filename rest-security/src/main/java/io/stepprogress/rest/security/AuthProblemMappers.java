@@ -15,6 +15,8 @@ import org.jose4j.jwt.consumer.InvalidJwtException;
  */
 public class AuthProblemMappers {
 
+    public static final String EXPIRED = "the bearer token has expired";
+
     private final ProblemMappers problems;
 
     AuthProblemMappers(ProblemMappers problems) {
@@ -37,10 +39,10 @@ public class AuthProblemMappers {
     }
 
     /** Says which rule the token broke, in words that reveal nothing about our keys. */
-    static String describe(Throwable failure) {
+    public static String describe(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof InvalidJwtException invalid && invalid.hasExpired()) {
-                return "the bearer token has expired";
+                return EXPIRED;
             }
         }
         return "the bearer token is malformed, expired, or not signed by a key we trust";

@@ -1,0 +1,111 @@
+package io.stepprogress.notifier.subscriber;
+
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import io.stepprogress.problem.ProblemException;
+import io.stepprogress.rest.security.AccessDenied;
+import io.stepprogress.rest.security.AuthProblemMappers;
+import io.stepprogress.rest.security.AuthenticationRequired;
+import io.stepprogress.rest.security.TokenProjects;
+import io.stepprogress.security.Scopes;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
+
+/**
+ * The one place that decides whether a request may read: the SSE routes (Vert.x) and the JAX-RS resources
+ * both call it before they touch the read model, so a refused request registers nothing.
+ * <ul>
+ *   <li>no credential: 401; a token that is malformed, unsigned, tampered with, signed by a key we do not
+ *       trust, from another issuer, or expired: 401 (problem+json with a {@code WWW-Authenticate} challenge);</li>
+ *   <li>a valid token without scope {@value Scopes#SUBSCRIBE} (a worker's, an operator's): 403; a subscriber
+ *       token whose project patterns do not cover the project: 403.</li>
+ * </ul>
+ * With several candidates (a header and cookies), the first that is good enough wins; otherwise the most
+ * telling refusal is reported (a 403 over a 401: the caller does hold a valid token, for something else).
+ * <p>
+ * Expiry is checked exactly, without the verifier's clock-skew tolerance: open streams end at the token's
+ * expiry, and a reconnect after it must not be let in for a few more seconds.
+ */
+@ApplicationScoped
+public class SubscriberAuthenticator {
+
+    private final JWTParser parser;
+    private final Clock clock = Clock.systemUTC();
+
+    SubscriberAuthenticator(JWTParser parser) {
+        this.parser = parser;
+    }
+
+    /** A subscriber token, for any project (the session endpoints, the project list, the overview stream). */
+    public SubscriberToken authenticate(Credentials credentials) {
+        return authorize(credentials, null);
+    }
+
+    /** A subscriber token that allows {@code projectId}; null: any subscriber token. */
+    public SubscriberToken authorize(Credentials credentials, String projectId) {
+        if (credentials.none()) {
+            throw AuthenticationRequired.missing();
+        }
+        Refusal worst = null;
+        for (String candidate : credentials.tokens()) {
+            Outcome outcome = check(candidate, projectId);
+            if (outcome.token() != null) {
+                return outcome.token();
+            }
+            if (worst == null || outcome.refusal().rank() > worst.rank()) {
+                worst = outcome.refusal();
+            }
+        }
+        throw worst.problem();
+    }
+
+    private Outcome check(String candidate, String projectId) {
+        JsonWebToken jwt;
+        try {
+            jwt = parser.parse(candidate);
+        } catch (ParseException e) {
+            // Why, for whoever runs the service; the caller learns only the general rule.
+            LOG.debugf("subscriber token refused: %s", rootMessage(e));
+            return Outcome.refused(Refusal.INVALID, AuthenticationRequired.invalid(AuthProblemMappers.describe(e)));
+        }
+        Instant expiresAt = Instant.ofEpochSecond(jwt.getExpirationTime());
+        if (!clock.instant().isBefore(expiresAt)) {
+            return Outcome.refused(Refusal.INVALID, AuthenticationRequired.invalid(AuthProblemMappers.EXPIRED));
+        }
+        if (jwt.getGroups() == null || !jwt.getGroups().contains(Scopes.SUBSCRIBE)) {
+            return Outcome.refused(Refusal.SCOPE, AccessDenied.scope());
+        }
+        var projects = TokenProjects.of(jwt);
+        if (projectId != null && !projects.allows(projectId)) {
+            return Outcome.refused(Refusal.PROJECT, AccessDenied.project(projectId));
+        }
+        String key = jwt.getTokenID() == null || jwt.getTokenID().isBlank() ? candidate : jwt.getTokenID();
+        return new Outcome(new SubscriberToken(candidate, key, projects, expiresAt), null);
+    }
+
+    private static final Logger LOG = Logger.getLogger(SubscriberAuthenticator.class);
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+
+    /** Refusals by how much they tell the caller: a valid token for something else beats a bad token. */
+    private record Refusal(int rank, ProblemException problem) {
+        static final int INVALID = 1;
+        static final int SCOPE = 2;
+        static final int PROJECT = 3;
+    }
+
+    private record Outcome(SubscriberToken token, Refusal refusal) {
+        static Outcome refused(int rank, ProblemException problem) {
+            return new Outcome(null, new Refusal(rank, problem));
+        }
+    }
+}
