@@ -25,9 +25,26 @@ public final class TestTokens {
         return new TokenIssuer(TokenClaims.DEFAULT_ISSUER, DevKeys.temporary().signingKey());
     }
 
-    /** A worker allowed to write; no patterns means every project. */
+    private static final Duration REUSE = Duration.ofMinutes(5);
+    private static String anyProjectWorker;
+    private static long anyProjectWorkerMintedAt;
+
+    /**
+     * A worker allowed to write; no patterns means every project. That one is reused for a few minutes:
+     * signing one per request would add an RSA signature to every call of a test.
+     */
     public static String worker(String... projectPatterns) {
-        return token(patterns(projectPatterns), TTL, Scopes.WRITE);
+        if (projectPatterns.length > 0) {
+            return token(patterns(projectPatterns), TTL, Scopes.WRITE);
+        }
+        synchronized (TestTokens.class) {
+            long now = System.nanoTime();
+            if (anyProjectWorker == null || now - anyProjectWorkerMintedAt > REUSE.toNanos()) {
+                anyProjectWorker = token(ProjectPatterns.any(), TTL, Scopes.WRITE);
+                anyProjectWorkerMintedAt = now;
+            }
+            return anyProjectWorker;
+        }
     }
 
     public static String operator(String... projectPatterns) {
