@@ -2,6 +2,8 @@ package io.stepprogress.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stepprogress.security.DevKeys;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.util.Map;
 
@@ -18,7 +20,13 @@ class InfrastructureTestResourceTest {
 
         Infrastructure shared = Infrastructure.shared();
         assertThat(config).containsOnlyKeys("quarkus.datasource.jdbc.url", "quarkus.datasource.username",
-                "quarkus.datasource.password", "kafka.bootstrap.servers");
+                "quarkus.datasource.password", "kafka.bootstrap.servers", "mp.jwt.verify.publickey.location",
+                "progress.security.signing-key-location");
+        // The keys TestTokens signs with: the services started for tests must trust exactly those.
+        DevKeys keys = DevKeys.temporary();
+        assertThat(config).containsEntry("mp.jwt.verify.publickey.location", keys.publicKeysFile().toString())
+                .containsEntry("progress.security.signing-key-location", keys.signingKeyFile().toString());
+        assertThat(Files.readString(keys.publicKeysFile())).contains(keys.signingKey().keyId()).doesNotContain("\"d\"");
         assertThat(config).containsEntry("quarkus.datasource.jdbc.url", shared.postgres().jdbcUrl("resource_test"))
                 .containsEntry("kafka.bootstrap.servers", shared.kafka().bootstrapServers());
         try (Connection connection = Databases.connect(config.get("quarkus.datasource.jdbc.url"),
