@@ -4,10 +4,12 @@ import io.stepprogress.client.PlannedStep;
 import io.stepprogress.client.ProblemDetails;
 import io.stepprogress.client.ProgressClient;
 import io.stepprogress.client.ProgressClientException;
+import io.stepprogress.client.SubscriberToken;
 import io.stepprogress.event.InitializationStatus;
 import io.stepprogress.event.InitializationView;
 import io.stepprogress.event.StepStatus;
 import io.stepprogress.event.StepView;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -175,6 +177,12 @@ class FakeProgressService implements ProgressClient {
     public synchronized InitializationView progress(String projectId) {
         calls.add(new Call("view", projectId, null, null, null));
         return view(project(projectId));
+    }
+
+    /** The demo worker never hands out subscriber tokens: a call here is a bug in it. */
+    @Override
+    public SubscriberToken issueSubscriberToken(String projectId, String subject, Duration ttl) {
+        throw new UnsupportedOperationException("the demo worker does not issue subscriber tokens");
     }
 
     private Project project(String projectId) {
