@@ -371,7 +371,11 @@ class CrossServiceTest {
     private void signIn(Chromium browser) {
         browser.driver().get(stack.service(Service.NOTIFIER).url("/#token=" + subscriberToken).toString());
         browser.await(WAIT, driver -> !driver.getCurrentUrl().contains("token="),
-                () -> "the page did not exchange the token from the link");
+                () -> "the page did not take the token from the link");
+        // The page drops the token from the address before it exchanges it: the overview going live means
+        // the session cookie is set.
+        browser.await(WAIT, driver -> "live".equals(driver.findElement(By.id("connection-state")).getDomAttribute("data-state")),
+                () -> "the overview did not go live after signing in");
     }
 
     private void runToCompletion(String project) {
