@@ -1,0 +1,15 @@
+#!/usr/bin/env sh
+# Benchmarks a running stack (start it with ./local-stack.sh --no-demo first):
+#   ./bench.sh steady|ramp|fanout|recovery|floor|get|all [options]      (./bench.sh --help lists them)
+# Results: target/bench/SCENARIO.{json,md,svg} and target/bench/summary.md. Loopback targets only.
+# Builds the bench module when its jar is missing or older than its sources.
+set -e
+cd "$(dirname "$0")"
+jar=bench/target/bench.jar
+if [ ! -f "$jar" ] || [ -n "$(find bench/src bench/pom.xml -newer "$jar" 2>/dev/null | head -n 1)" ]; then
+  ./mvnw -q -pl bench -am package -DskipTests
+fi
+# The fan-out scenario holds thousands of sockets: raise this process's own open-file limit to its hard limit
+# (nothing beyond it, nothing for other processes).
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+exec java ${BENCH_JAVA_OPTS:--Xms256m -Xmx1g -XX:+UseParallelGC} -jar "$jar" "$@"

@@ -1,0 +1,121 @@
+package io.stepprogress.bench;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The projects a scenario drives ({@code prefix-0 .. prefix-(P-1)}) and, per project, when each sequence
+ * was due and sent: the writer stores it before it sends, the SSE reader looks it up when the frame with that
+ * id arrives. A ring of {@link #RING} sequences per project: a frame later than that many updates of its
+ * project is counted as unmatched instead of measured.
+ */
+public final class BenchProjects {
+
+    static final int RING = 8_192;
+    private static final int MASK = RING - 1;
+
+    /** One project: its id, index, the updates sent in this run and the last sequence the service answered. */
+    public static final class Project {
+        final String id;
+        final int index;
+        long updates;
+        volatile long lastSequence;
+        volatile List<String> steps = List.of();
+        /** The highest sequence the writer knows was committed. */
+        final AtomicLong lastWritten = new AtomicLong();
+
+        Project(String id, int index) {
+            this.id = id;
+            this.index = index;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public int index() {
+            return index;
+        }
+
+        public long lastWritten() {
+            return lastWritten.get();
+        }
+    }
+
+    private final Project[] projects;
+    private final AtomicLongArray tags;
+    private final long[] due;
+    private final long[] sent;
+
+    public BenchProjects(String prefix, int count) {
+        projects = new Project[count];
+        for (int i = 0; i < count; i++) {
+            projects[i] = new Project(prefix + "-" + i, i);
+        }
+        tags = new AtomicLongArray(count * RING);
+        due = new long[count * RING];
+        sent = new long[count * RING];
+    }
+
+    public int size() {
+        return projects.length;
+    }
+
+    public Project get(int index) {
+        return projects[index];
+    }
+
+    public Project[] all() {
+        return projects.clone();
+    }
+
+    /** The projects worker {@code worker} of {@code workers} owns: index mod workers == worker. */
+    public Project[] ownedBy(int worker, int workers) {
+        int n = 0;
+        for (int i = worker; i < projects.length; i += workers) {
+            n++;
+        }
+        Project[] owned = new Project[n];
+        for (int i = worker, k = 0; i < projects.length; i += workers, k++) {
+            owned[k] = projects[i];
+        }
+        return owned;
+    }
+
+    /** Remembers when the update that will get {@code sequence} was due and sent. */
+    public void expect(int project, long sequence, long dueNanos, long sentNanos) {
+        int slot = project * RING + (int) (sequence & MASK);
+        due[slot] = dueNanos;
+        sent[slot] = sentNanos;
+        tags.setRelease(slot, sequence);
+    }
+
+    /** When the update with this sequence was due, or {@link Long#MIN_VALUE} when unknown (or overwritten). */
+    public long dueOf(int project, long sequence) {
+        int slot = project * RING + (int) (sequence & MASK);
+        return tags.getAcquire(slot) == sequence ? due[slot] : Long.MIN_VALUE;
+    }
+
+    /** When it was actually sent; {@link Long#MIN_VALUE} when unknown. */
+    public long sentOf(int project, long sequence) {
+        int slot = project * RING + (int) (sequence & MASK);
+        return tags.getAcquire(slot) == sequence ? sent[slot] : Long.MIN_VALUE;
+    }
+
+    /**
+     * The n-th update (0-based) of a run over a plan of {@code steps} steps: each step goes 1..100 in turn
+     * (reaching 100 leaves it running, never completes it, so the stream never ends); after that the last
+     * step stays at 100 and only the message changes. Progress never goes down and the message always
+     * changes, so every update is a change with an event.
+     */
+    public static Update update(long n, List<String> steps) {
+        int count = steps.size();
+        int step = (int) Math.min(n / 100, count - 1);
+        int progress = n < 100L * count ? (int) (n % 100) + 1 : 100;
+        return new Update(steps.get(step), progress, "bench update " + n);
+    }
+
+    public record Update(String step, int progress, String message) {
+    }
+}

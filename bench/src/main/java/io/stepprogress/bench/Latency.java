@@ -1,0 +1,96 @@
+package io.stepprogress.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SynchronizedHistogram;
+
+/**
+ * A thread-safe latency recorder: microseconds from 1 us to 1 hour at 3 significant digits, plus a
+ * per-second series (by the second of the recording, relative to a start) for the charts.
+ */
+public final class Latency {
+
+    public static final TimeUnit UNIT = TimeUnit.MICROSECONDS;
+    static final long HIGHEST = TimeUnit.HOURS.toMicros(1);
+    /** Seconds kept in the series: every scenario is shorter. */
+    static final int MAX_SECONDS = 3_600;
+
+    private final String name;
+    private final String description;
+    private final SynchronizedHistogram histogram = new SynchronizedHistogram(HIGHEST, 3);
+    private final long seriesStartNanos;
+    private final Histogram[] perSecond;
+
+    /** @param seriesStartNanos second 0 of the series; {@code Long.MIN_VALUE} keeps no series */
+    public Latency(String name, String description, long seriesStartNanos) {
+        this.name = name;
+        this.description = description;
+        this.seriesStartNanos = seriesStartNanos;
+        this.perSecond = seriesStartNanos == Long.MIN_VALUE ? null : new Histogram[MAX_SECONDS];
+    }
+
+    public Latency(String name, String description) {
+        this(name, description, Long.MIN_VALUE);
+    }
+
+    /** @param nanos the latency; @param atNanos the moment it belongs to in the per-second series (the due time) */
+    public void record(long nanos, long atNanos) {
+        long micros = Math.max(1, Math.min(HIGHEST, nanos / 1_000));
+        histogram.recordValue(micros);
+        if (perSecond != null) {
+            long second = (atNanos - seriesStartNanos) / 1_000_000_000L;
+            if (second >= 0 && second < MAX_SECONDS) {
+                synchronized (perSecond) {
+                    Histogram h = perSecond[(int) second];
+                    if (h == null) {
+                        h = new Histogram(HIGHEST, 2);
+                        perSecond[(int) second] = h;
+                    }
+                    h.recordValue(micros);
+                }
+            }
+        }
+    }
+
+    public void record(long nanos) {
+        record(nanos, System.nanoTime());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public long count() {
+        return histogram.getTotalCount();
+    }
+
+    public LatencySummary summary() {
+        return LatencySummary.of(histogram.copy());
+    }
+
+    public Histogram copy() {
+        return histogram.copy();
+    }
+
+    /** Per second: {second, count, p50 ms, p99 ms, max ms}; seconds without a value are left out. */
+    public java.util.List<double[]> series() {
+        java.util.List<double[]> rows = new java.util.ArrayList<>();
+        if (perSecond == null) {
+            return rows;
+        }
+        synchronized (perSecond) {
+            for (int s = 0; s < perSecond.length; s++) {
+                Histogram h = perSecond[s];
+                if (h != null && h.getTotalCount() > 0) {
+                    rows.add(new double[] {s, h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0,
+                            h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0});
+                }
+            }
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,224 @@
+package io.stepprogress.bench;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * An incremental parser of one HTTP/1.1 response carrying a Server-Sent Events stream, fed the bytes as they
+ * come off a non-blocking socket: the status line and headers, then the body (chunked or not), then SSE lines.
+ * Only {@code event:} and {@code id:} are kept; {@code data:} lines are counted, never stored, so ten thousand
+ * streams cost a few hundred bytes each.
+ */
+public final class SseStreamParser {
+
+    /** What the parser saw. Called on the thread that feeds it. */
+    public interface Listener {
+        void status(int code);
+
+        /** One dispatched frame: its event name ("message" when absent), id (null when absent), data bytes. */
+        void frame(String event, String id, int dataBytes);
+
+        /** The response ended (the last chunk, or the end of a body of known length). */
+        void ended();
+    }
+
+    private static final int MAX_HEADER_BYTES = 16 * 1024;
+    private static final int MAX_KEPT_LINE = 256;
+
+    private enum Phase { HEADERS, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, IDENTITY, DONE }
+
+    private Phase phase = Phase.HEADERS;
+    private byte[] header = new byte[512];
+    private int headerLength;
+    private int status;
+    private boolean chunked;
+    private long remaining = -1; // identity body with Content-Length, or the rest of the current chunk
+    private long chunkSize;
+    private boolean chunkSizeDigits;
+    private boolean inChunkExtension;
+
+    private final byte[] line = new byte[MAX_KEPT_LINE];
+    private int lineLength;
+    private int lineTotal;
+    private boolean lastWasCr;
+    private String event;
+    private String id;
+    private int dataBytes;
+    private boolean hasData;
+
+    public int status() {
+        return status;
+    }
+
+    public boolean done() {
+        return phase == Phase.DONE;
+    }
+
+    public void feed(ByteBuffer buffer, Listener listener) {
+        while (buffer.hasRemaining() && phase != Phase.DONE) {
+            byte b = buffer.get();
+            switch (phase) {
+                case HEADERS -> header(b, listener);
+                case CHUNK_SIZE -> chunkSize(b, listener);
+                case CHUNK_DATA -> {
+                    body(b, listener);
+                    if (--remaining == 0) {
+                        phase = Phase.CHUNK_DATA_END;
+                    }
+                }
+                case CHUNK_DATA_END -> {
+                    if (b == '\n') {
+                        phase = Phase.CHUNK_SIZE;
+                        chunkSize = 0;
+                        chunkSizeDigits = false;
+                        inChunkExtension = false;
+                    }
+                }
+                case IDENTITY -> {
+                    body(b, listener);
+                    if (remaining > 0 && --remaining == 0) {
+                        phase = Phase.DONE;
+                        listener.ended();
+                    }
+                }
+                default -> throw new IllegalStateException();
+            }
+        }
+    }
+
+    public void feed(byte[] bytes, Listener listener) {
+        feed(ByteBuffer.wrap(bytes), listener);
+    }
+
+    private void header(byte b, Listener listener) {
+        if (headerLength == header.length) {
+            if (header.length >= MAX_HEADER_BYTES) {
+                throw new IllegalStateException("response headers longer than " + MAX_HEADER_BYTES + " bytes");
+            }
+            header = java.util.Arrays.copyOf(header, header.length * 2);
+        }
+        header[headerLength++] = b;
+        if (b == '\n' && headerLength >= 4 && header[headerLength - 2] == '\r' && header[headerLength - 3] == '\n'
+                && header[headerLength - 4] == '\r') {
+            String head = new String(header, 0, headerLength, StandardCharsets.ISO_8859_1);
+            header = null;
+            String[] lines = head.split("\r\n");
+            String[] statusLine = lines[0].split(" ", 3);
+            if (statusLine.length < 2 || !statusLine[0].startsWith("HTTP/")) {
+                throw new IllegalStateException("not an HTTP response: " + lines[0]);
+            }
+            status = Integer.parseInt(statusLine[1]);
+            long contentLength = -1;
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                if (colon <= 0) {
+                    continue;
+                }
+                String name = lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT);
+                String value = lines[i].substring(colon + 1).strip();
+                if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
+                    chunked = true;
+                } else if (name.equals("content-length")) {
+                    contentLength = Long.parseLong(value);
+                }
+            }
+            listener.status(status);
+            if (chunked) {
+                phase = Phase.CHUNK_SIZE;
+            } else if (contentLength == 0) {
+                phase = Phase.DONE;
+                listener.ended();
+            } else {
+                remaining = contentLength;
+                phase = Phase.IDENTITY;
+            }
+        }
+    }
+
+    private void chunkSize(byte b, Listener listener) {
+        if (b == '\n') {
+            if (!chunkSizeDigits) {
+                return; // a stray CRLF
+            }
+            if (chunkSize == 0) {
+                phase = Phase.DONE;
+                listener.ended();
+            } else {
+                remaining = chunkSize;
+                phase = Phase.CHUNK_DATA;
+            }
+            return;
+        }
+        if (b == '\r' || inChunkExtension) {
+            return;
+        }
+        if (b == ';') {
+            inChunkExtension = true;
+            return;
+        }
+        int digit = Character.digit(b, 16);
+        if (digit < 0) {
+            throw new IllegalStateException("bad chunk size byte " + b);
+        }
+        chunkSize = chunkSize * 16 + digit;
+        chunkSizeDigits = true;
+    }
+
+    /** One byte of the SSE text: lines end in LF, CRLF or CR. */
+    private void body(byte b, Listener listener) {
+        if (b == '\n' && lastWasCr) {
+            lastWasCr = false;
+            return;
+        }
+        lastWasCr = b == '\r';
+        if (b == '\n' || b == '\r') {
+            endOfLine(listener);
+            return;
+        }
+        if (lineLength < MAX_KEPT_LINE) {
+            line[lineLength++] = b;
+        }
+        lineTotal++;
+    }
+
+    private void endOfLine(Listener listener) {
+        if (lineTotal == 0) {
+            if (event != null || id != null || hasData) {
+                listener.frame(event == null ? "message" : event, id, dataBytes);
+            }
+            event = null;
+            id = null;
+            dataBytes = 0;
+            hasData = false;
+        } else if (line[0] != ':') {
+            if (startsWith("data:")) {
+                dataBytes += lineTotal - 5 - (lineLength > 5 && line[5] == ' ' ? 1 : 0);
+                hasData = true;
+            } else if (startsWith("event:")) {
+                event = value(6);
+            } else if (startsWith("id:")) {
+                id = value(3);
+            }
+        }
+        lineLength = 0;
+        lineTotal = 0;
+    }
+
+    private boolean startsWith(String field) {
+        if (lineLength < field.length()) {
+            return false;
+        }
+        for (int i = 0; i < field.length(); i++) {
+            if (line[i] != field.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String value(int from) {
+        int start = from < lineLength && line[from] == ' ' ? from + 1 : from;
+        return new String(line, start, Math.max(0, lineLength - start), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,192 @@
+package io.stepprogress.bench;
+
+import io.stepprogress.client.ProgressClient;
+import io.stepprogress.client.ProgressClientException;
+import io.stepprogress.event.InitializationView;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * W worker threads sending step updates through the worker client. Open loop ({@link #runOpen}): each request
+ * is due at its time in a {@link RateSchedule} and its latency counts from then. Closed loop
+ * ({@link #runClosed}): as fast as the answers come, for the floor comparison's throughput.
+ * Each worker owns the projects whose index is its number modulo W, so a project's updates stay in order.
+ */
+public final class WriteLoad {
+
+    /** What one run measured. Latency recorders are shared with the caller (a ramp gives each step new ones). */
+    public static final class Stats {
+        final Latency write;
+        final Latency service;
+        final LongAdder ok = new LongAdder();
+        final LongAdder okMeasured = new LongAdder();
+        final LongAdder sent = new LongAdder();
+        final LongAdder sequenceMismatches = new LongAdder();
+        final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+        final AtomicLong lastCompletionNanos = new AtomicLong();
+        final AtomicBoolean abortedBehindSchedule = new AtomicBoolean();
+        volatile long measureFromNanos;
+        volatile long measureToNanos;
+        volatile Band band;
+
+        Stats(Latency write, Latency service) {
+            this.write = write;
+            this.service = service;
+        }
+
+        public long errorCount() {
+            return errors.values().stream().mapToLong(LongAdder::sum).sum();
+        }
+
+        public Map<String, Long> errors() {
+            Map<String, Long> copy = new TreeMap<>();
+            errors.forEach((k, v) -> copy.put(k, v.sum()));
+            return copy;
+        }
+
+        /** Successful requests that were due in the measured window, per second of that window (or longer). */
+        public double achievedPerSecond() {
+            long end = Math.max(measureToNanos, lastCompletionNanos.get());
+            double seconds = (end - measureFromNanos) / 1e9;
+            return seconds <= 0 ? 0 : okMeasured.sum() / seconds;
+        }
+
+        public long okMeasured() {
+            return okMeasured.sum();
+        }
+
+        public long sequenceMismatches() {
+            return sequenceMismatches.sum();
+        }
+
+        public boolean abortedBehindSchedule() {
+            return abortedBehindSchedule.get();
+        }
+    }
+
+    private final ProgressClient client;
+    private final BenchProjects projects;
+    private final int workers;
+
+    public WriteLoad(ProgressClient client, BenchProjects projects, int workers) {
+        if (workers > projects.size()) {
+            throw new IllegalArgumentException("need at least as many projects (" + projects.size() + ") as workers ("
+                    + workers + ")");
+        }
+        this.client = client;
+        this.projects = projects;
+        this.workers = workers;
+    }
+
+    /**
+     * Sends the schedule's requests at their due times; those due at or after {@code measureFromNanos} are
+     * measured. Stops early when a worker falls more than {@code maxLagNanos} behind (an overloaded target):
+     * bounded in count (the schedule) and in time (its end plus that lag).
+     */
+    public void runOpen(RateSchedule schedule, long measureFromNanos, long maxLagNanos, Stats stats) {
+        stats.measureFromNanos = measureFromNanos;
+        stats.measureToNanos = schedule.endNanos();
+        Thread[] threads = new Thread[workers];
+        for (int w = 0; w < workers; w++) {
+            BenchProjects.Project[] owned = projects.ownedBy(w, workers);
+            long[] indices = schedule.indicesOf(w, workers);
+            threads[w] = new Thread(() -> {
+                int next = 0;
+                for (long i : indices) {
+                    long due = schedule.dueNanos(i);
+                    long now = sleepUntil(due);
+                    if (now - due > maxLagNanos || stats.abortedBehindSchedule.get()) {
+                        stats.abortedBehindSchedule.set(true);
+                        return;
+                    }
+                    send(owned[next++ % owned.length], due, due >= measureFromNanos, stats);
+                }
+            }, "bench-writer-" + w);
+            threads[w].start();
+        }
+        join(threads);
+    }
+
+    /** Every worker sends back to back until {@code endNanos}; requests started after {@code measureFromNanos} count. */
+    public void runClosed(long measureFromNanos, long endNanos, Stats stats) {
+        stats.measureFromNanos = measureFromNanos;
+        stats.measureToNanos = endNanos;
+        Thread[] threads = new Thread[workers];
+        for (int w = 0; w < workers; w++) {
+            BenchProjects.Project[] owned = projects.ownedBy(w, workers);
+            threads[w] = new Thread(() -> {
+                int next = 0;
+                long now;
+                while ((now = System.nanoTime()) < endNanos) {
+                    send(owned[next++ % owned.length], now, now >= measureFromNanos, stats);
+                }
+            }, "bench-writer-" + w);
+            threads[w].start();
+        }
+        join(threads);
+    }
+
+    private void send(BenchProjects.Project project, long due, boolean measured, Stats stats) {
+        long expected = project.lastSequence + 1;
+        BenchProjects.Update update = BenchProjects.update(project.updates++, project.steps);
+        long sent = System.nanoTime();
+        projects.expect(project.index, expected, due, sent);
+        stats.sent.increment();
+        try {
+            InitializationView view = client.reportProgress(project.id, update.step(), update.progress(),
+                    update.message());
+            long done = System.nanoTime();
+            if (view.sequence() != expected) {
+                stats.sequenceMismatches.increment();
+                projects.expect(project.index, view.sequence(), due, sent);
+            }
+            project.lastSequence = view.sequence();
+            project.lastWritten.accumulateAndGet(view.sequence(), Math::max);
+            stats.ok.increment();
+            stats.lastCompletionNanos.accumulateAndGet(done, Math::max);
+            Band band = stats.band;
+            if (band != null && band.contains(due)) {
+                band.latency().record(done - due, done);
+            }
+            if (measured) {
+                stats.okMeasured.increment();
+                stats.write.record(done - due, due);
+                stats.service.record(done - sent, due);
+            }
+        } catch (ProgressClientException e) {
+            stats.errors.computeIfAbsent(errorName(e), k -> new LongAdder()).increment();
+        } catch (RuntimeException e) {
+            stats.errors.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder()).increment();
+        }
+    }
+
+    static String errorName(ProgressClientException e) {
+        int status = e.status();
+        return e.getClass().getSimpleName() + (status <= 0 ? "" : " " + status);
+    }
+
+    /** Parks until {@code deadline}; answers the time it woke. */
+    static long sleepUntil(long deadline) {
+        long now;
+        while ((now = System.nanoTime()) < deadline) {
+            LockSupport.parkNanos(deadline - now);
+        }
+        return now;
+    }
+
+    private static void join(Thread[] threads) {
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

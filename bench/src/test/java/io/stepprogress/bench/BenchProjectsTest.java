@@ -1,0 +1,62 @@
+package io.stepprogress.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchProjectsTest {
+
+    private static final List<String> PLAN = List.of("clone", "provision-database", "install-dependencies",
+            "deploy-preview");
+
+    @Test
+    void updatesWalkTheStepsUpwardThenChangeOnlyTheMessage() {
+        assertThat(BenchProjects.update(0, PLAN)).isEqualTo(new BenchProjects.Update("clone", 1, "bench update 0"));
+        assertThat(BenchProjects.update(99, PLAN).progress()).isEqualTo(100);
+        assertThat(BenchProjects.update(100, PLAN)).isEqualTo(
+                new BenchProjects.Update("provision-database", 1, "bench update 100"));
+        assertThat(BenchProjects.update(399, PLAN)).isEqualTo(
+                new BenchProjects.Update("deploy-preview", 100, "bench update 399"));
+        assertThat(BenchProjects.update(12_345, PLAN)).isEqualTo(
+                new BenchProjects.Update("deploy-preview", 100, "bench update 12345"));
+    }
+
+    @Test
+    void progressNeverGoesDownOnAStepAndEveryUpdateDiffers() {
+        BenchProjects.Update previous = null;
+        int[] highest = new int[PLAN.size()];
+        for (long n = 0; n < 1_000; n++) {
+            BenchProjects.Update u = BenchProjects.update(n, PLAN);
+            int step = PLAN.indexOf(u.step());
+            assertThat(u.progress()).isBetween(1, 100).isGreaterThanOrEqualTo(highest[step]);
+            highest[step] = u.progress();
+            assertThat(u).isNotEqualTo(previous);
+            previous = u;
+        }
+    }
+
+    @Test
+    void dueTimesAreFoundBySequenceUntilTheRingWrapsOverThem() {
+        BenchProjects projects = new BenchProjects("bench", 3);
+        projects.expect(1, 42, 1_000, 1_500);
+
+        assertThat(projects.dueOf(1, 42)).isEqualTo(1_000);
+        assertThat(projects.sentOf(1, 42)).isEqualTo(1_500);
+        assertThat(projects.dueOf(0, 42)).isEqualTo(Long.MIN_VALUE);
+        assertThat(projects.dueOf(1, 43)).isEqualTo(Long.MIN_VALUE);
+
+        projects.expect(1, 42 + BenchProjects.RING, 2_000, 2_500);
+        assertThat(projects.dueOf(1, 42)).isEqualTo(Long.MIN_VALUE);
+        assertThat(projects.dueOf(1, 42 + BenchProjects.RING)).isEqualTo(2_000);
+    }
+
+    @Test
+    void eachWorkerOwnsItsOwnProjects() {
+        BenchProjects projects = new BenchProjects("bench", 10);
+
+        assertThat(projects.ownedBy(0, 4)).extracting(BenchProjects.Project::id)
+                .containsExactly("bench-0", "bench-4", "bench-8");
+        assertThat(projects.ownedBy(3, 4)).extracting(BenchProjects.Project::id).containsExactly("bench-3", "bench-7");
+    }
+}
