@@ -1,5 +1,10 @@
 package io.stepprogress.testkit;
 
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.restassured.response.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.function.Function;
@@ -29,6 +34,24 @@ public enum BadCredential {
     /** Whether a bearer token is sent (one the service must call invalid), rather than none at all. */
     public boolean presentsAToken() {
         return this != NONE && this != BASIC_SCHEME;
+    }
+
+    /**
+     * Asserts the answer a service owes this credential: 401 problem+json with the RFC 6750 challenge,
+     * {@code error="invalid_token"} when a token was presented, and "expired" in the detail for that case.
+     */
+    public void assertUnauthorized(Response response) {
+        response.then().statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", startsWith("Bearer realm=\"step-progress\""))
+                .body("status", equalTo(401));
+        if (presentsAToken()) {
+            response.then().header("WWW-Authenticate", containsString("error=\"invalid_token\""));
+        } else {
+            response.then().header("WWW-Authenticate", equalTo("Bearer realm=\"step-progress\""));
+        }
+        if (this == EXPIRED) {
+            response.then().body("detail", containsString("expired"));
+        }
     }
 
     /** The Authorization header to send, or null to send none. */

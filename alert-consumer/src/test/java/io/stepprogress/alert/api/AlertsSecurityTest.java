@@ -94,17 +94,7 @@ class AlertsSecurityTest {
 
         Response response = endpoint.get(request);
 
-        response.then().statusCode(401).contentType(PROBLEM)
-                .header("WWW-Authenticate", startsWith("Bearer realm=\"step-progress\""))
-                .body("status", equalTo(401));
-        if (credential.presentsAToken()) {
-            response.then().header("WWW-Authenticate", containsString("error=\"invalid_token\""));
-        } else {
-            response.then().header("WWW-Authenticate", equalTo("Bearer realm=\"step-progress\""));
-        }
-        if (credential == BadCredential.EXPIRED) {
-            response.then().body("detail", containsString("expired"));
-        }
+        credential.assertUnauthorized(response);
         assertThat(response.asString()).doesNotContain(mine.projectId(), others.projectId());
     }
 

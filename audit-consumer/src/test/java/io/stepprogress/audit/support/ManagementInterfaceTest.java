@@ -1,37 +1,13 @@
 package io.stepprogress.audit.support;
 
-import io.stepprogress.testkit.Management;
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.not;
-
 import io.quarkus.test.junit.QuarkusTest;
-import java.util.List;
-import org.junit.jupiter.api.Test;
+import io.stepprogress.testkit.ManagementInterfaceContract;
 
-/** Health, metrics and OpenAPI answer on the management port only; the public port does not know them. */
 @QuarkusTest
-class ManagementInterfaceTest {
+class ManagementInterfaceTest extends ManagementInterfaceContract {
 
-    private static final List<String> MANAGEMENT_PATHS = List.of("/q/metrics", "/q/health", "/q/health/ready",
-            "/q/health/live", "/q/openapi");
-
-    @Test
-    void thePublicPortDoesNotServeThem() {
-        for (String path : MANAGEMENT_PATHS) {
-            given().get(path).then().statusCode(404).body(not(containsString("audit_events")))
-                    .body(not(containsString("\"checks\"")));
-        }
-    }
-
-    /** Without a token: the port is reachable only from the host, or the deployment's private network. */
-    @Test
-    void theManagementPortServesThem() {
-        for (String path : MANAGEMENT_PATHS) {
-            Management.given().get(path).then().statusCode(200);
-        }
-        Management.given().get("/q/metrics").then().body(containsString("audit_events_written_total"));
-        Management.given().get("/q/health/ready").then().body("status", equalTo("UP"));
+    @Override
+    protected String ownMetric() {
+        return "audit_events_written_total";
     }
 }
