@@ -9,6 +9,7 @@ import io.stepprogress.notifier.subscriber.SubscriberAuthenticator;
 import io.stepprogress.notifier.subscriber.SubscriberToken;
 import io.stepprogress.problem.InvalidParameterException;
 import io.stepprogress.problem.ProblemException;
+import io.smallrye.common.annotation.NonBlocking;
 import jakarta.annotation.security.PermitAll;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;
@@ -33,6 +34,8 @@ import org.jboss.resteasy.reactive.ResponseHeader;
 @Path("/api/projects")
 @Produces(MediaType.APPLICATION_JSON)
 @PermitAll // not anonymous: the credential may be a cookie, which only SubscriberAuthenticator reads
+// Reads from memory and checks an already verified token: no reason to hop to a worker thread and back.
+@NonBlocking
 @Tag(name = "projects", description = "Latest progress of projects, from the notifier's read model")
 public class ProjectsResource {
 

@@ -43,9 +43,15 @@ public record Frame(long sequence, Instant occurredAt, Buffer bytes, Buffer end)
         if (sequence > 0) {
             text.append("id: ").append(sequence).append('\n');
         }
-        // A data field cannot hold a line break: each line of the payload becomes its own data line.
-        for (String line : data.split("\r\n|\r|\n", -1)) {
-            text.append("data: ").append(line).append('\n');
+        // A data field cannot hold a line break: each line of the payload becomes its own data line. JSON
+        // from Jackson has none, so the common case skips the regular expression (a fifth of the notifier's
+        // CPU per event in a profile of the benchmark).
+        if (data.indexOf('\n') < 0 && data.indexOf('\r') < 0) {
+            text.append("data: ").append(data).append('\n');
+        } else {
+            for (String line : data.split("\r\n|\r|\n", -1)) {
+                text.append("data: ").append(line).append('\n');
+            }
         }
         return Buffer.buffer(text.append('\n').toString());
     }
