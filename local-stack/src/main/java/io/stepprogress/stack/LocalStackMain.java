@@ -69,7 +69,7 @@ public final class LocalStackMain {
         DevTokens tokens = DevTokens.issue(stack, PRINTED_TOKEN_TTL);
         System.out.println();
         System.out.println("  live page          " + stack.service(Service.NOTIFIER).url("/") + " (sign in with the link below)");
-        System.out.println("  progress API       " + stack.service(Service.PROGRESS).url("/api/projects/{id}/...")
+        System.out.println("  progress API       " + stack.service(Service.PROGRESS).url("/api/projects/") + "{id}/..."
                 + "   OpenAPI " + stack.service(Service.PROGRESS).managementUrl("/q/swagger-ui"));
         System.out.println("  audit API          " + stack.service(Service.AUDIT).url("/api/audit/..."));
         System.out.println("  alerts             " + stack.service(Service.ALERT).url("/api/alerts"));
