@@ -11,8 +11,6 @@ import io.stepprogress.security.Scopes;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
@@ -34,18 +32,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class SubscriberAuthenticator {
 
-    /** Bounds the memory of {@link #verified}: past it the map starts over, which only costs re-verification. */
-    private static final int MAX_VERIFIED = 10_000;
-
     private final JWTParser parser;
     private final Clock clock = Clock.systemUTC();
-    /**
-     * Tokens whose signature, issuer and form were verified, by their text. A browser presents the same token
-     * on every snapshot and reconnect until it expires; verifying it once saves an RSA signature check per
-     * request. Only verified tokens enter, so garbage cannot fill it; expiry is still checked on every use,
-     * and the trusted keys change only with a restart, which empties it.
-     */
-    private final Map<String, JsonWebToken> verified = new ConcurrentHashMap<>();
 
     SubscriberAuthenticator(JWTParser parser) {
         this.parser = parser;
@@ -75,23 +63,16 @@ public class SubscriberAuthenticator {
     }
 
     private Outcome check(String candidate, String projectId) {
-        JsonWebToken jwt = verified.get(candidate);
-        if (jwt == null) {
-            try {
-                jwt = parser.parse(candidate);
-            } catch (ParseException e) {
-                // Why, for whoever runs the service; the caller learns only the general rule.
-                LOG.debugf("subscriber token refused: %s", rootMessage(e));
-                return Outcome.refused(Refusal.INVALID, AuthenticationRequired.invalid(AuthProblemMappers.describe(e)));
-            }
-            if (verified.size() >= MAX_VERIFIED) {
-                verified.clear();
-            }
-            verified.put(candidate, jwt);
+        JsonWebToken jwt; // verified once per token: rest-security's VerifiedTokens decorates the parser
+        try {
+            jwt = parser.parse(candidate);
+        } catch (ParseException e) {
+            // Why, for whoever runs the service; the caller learns only the general rule.
+            LOG.debugf("subscriber token refused: %s", rootMessage(e));
+            return Outcome.refused(Refusal.INVALID, AuthenticationRequired.invalid(AuthProblemMappers.describe(e)));
         }
         Instant expiresAt = Instant.ofEpochSecond(jwt.getExpirationTime());
         if (!clock.instant().isBefore(expiresAt)) {
-            verified.remove(candidate);
             return Outcome.refused(Refusal.INVALID, AuthenticationRequired.invalid(AuthProblemMappers.EXPIRED));
         }
         if (jwt.getGroups() == null || !jwt.getGroups().contains(Scopes.SUBSCRIBE)) {
