@@ -54,6 +54,9 @@ class RebuildOnAssignmentTest {
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(Metrics.scrape()
                 .value("progress_step_failures_total", "step", "live-" + suffix)).isEqualTo(1));
+        // The redelivered history may sit on another partition than the live event: wait for its drop too.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(Metrics.scrape()
+                .value("alert_events_dropped_total")).isEqualTo(1));
         PrometheusMetrics metrics = Metrics.scrape();
         assertThat(metrics.has("progress_step_failures_total", "step", "history-" + suffix)).isFalse();
         // Only the live failure counts; the redelivered one of the history is a duplicate.
