@@ -167,6 +167,8 @@ public final class LocalStack implements AutoCloseable {
         env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
         env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(options.managementPorts().get(service)));
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        // Plain HTTP on loopback: a Secure cookie (the packaged notifier's default) would not be sent back.
+        env.put("NOTIFIER_SESSION_SECURE", "auto");
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", keys.publicKeysFile().toString());
         if (service == Service.PROGRESS) {
             env.put("PROGRESS_SECURITY_SIGNING_KEY_LOCATION", keys.signingKeyFile().toString());
