@@ -26,19 +26,60 @@ public class InitializationRepository {
     private static final String SELECT_INITIALIZATION = "SELECT status, sequence, message, reason, started_at, "
             + "updated_at, finished_at FROM initialization WHERE project_id = ?";
 
+    private static final String STEP_COLUMNS = "name, label, weight, status, progress, message, started_at, updated_at";
+
+    private static final String SELECT_WITH_STEPS = "SELECT i.status, i.sequence, i.message, i.reason, i.started_at, "
+            + "i.updated_at, i.finished_at, s.name, s.label, s.weight, s.status, s.progress, s.message, "
+            + "s.started_at, s.updated_at FROM initialization i "
+            + "LEFT JOIN initialization_step s ON s.project_id = i.project_id "
+            + "WHERE i.project_id = ? ORDER BY s.position";
+
     private final AgroalDataSource dataSource;
 
     InitializationRepository(AgroalDataSource dataSource) {
         this.dataSource = dataSource;
     }
 
-    /** Loads and row-locks the initialization, so one project's changes (and sequences) are serialized. */
+    /**
+     * Loads and row-locks the initialization, so one project's changes (and sequences) are serialized. The
+     * steps are read by a second statement once the lock is held: its fresh snapshot sees the last writer's
+     * steps, which a join locking the initialization would not (it re-checks only the locked row).
+     */
     public Optional<Initialization> lock(String projectId) {
-        return load(projectId, SELECT_INITIALIZATION + " FOR UPDATE");
+        return loadLocked(projectId);
     }
 
+    /**
+     * The initialization and its steps as one committed state. One statement is one snapshot: two autocommit
+     * SELECTs could show a run's sequence from before an update and its steps from after it.
+     */
     public Optional<Initialization> find(String projectId) {
-        return load(projectId, SELECT_INITIALIZATION);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(SELECT_WITH_STEPS)) {
+            select.setString(1, projectId);
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                InitializationStatus status = InitializationStatus.valueOf(row.getString(1));
+                long sequence = row.getLong(2);
+                String message = row.getString(3);
+                String reason = row.getString(4);
+                Instant startedAt = instant(row, 5);
+                Instant updatedAt = instant(row, 6);
+                Instant finishedAt = instant(row, 7);
+                List<Step> steps = new ArrayList<>();
+                do {
+                    if (row.getString(8) != null) {
+                        steps.add(step(row, 8));
+                    }
+                } while (row.next());
+                return Optional.of(new Initialization(projectId, status, sequence, message, reason, startedAt,
+                        updatedAt, finishedAt, steps));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot load initialization " + projectId, e);
+        }
     }
 
     /** @return false when another transaction created the project first */
@@ -97,9 +138,9 @@ public class InitializationRepository {
         }
     }
 
-    private Optional<Initialization> load(String projectId, String selectInitialization) {
+    private Optional<Initialization> loadLocked(String projectId) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(selectInitialization)) {
+             PreparedStatement select = connection.prepareStatement(SELECT_INITIALIZATION + " FOR UPDATE")) {
             select.setString(1, projectId);
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {
@@ -116,19 +157,24 @@ public class InitializationRepository {
     }
 
     private static List<Step> loadSteps(Connection connection, String projectId) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT name, label, weight, status, progress, "
-                + "message, started_at, updated_at FROM initialization_step WHERE project_id = ? ORDER BY position")) {
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + STEP_COLUMNS
+                + " FROM initialization_step WHERE project_id = ? ORDER BY position")) {
             select.setString(1, projectId);
             try (ResultSet row = select.executeQuery()) {
                 List<Step> steps = new ArrayList<>();
                 while (row.next()) {
-                    steps.add(new Step(row.getString(1), row.getString(2), row.getInt(3),
-                            StepStatus.valueOf(row.getString(4)), row.getInt(5), row.getString(6),
-                            instant(row, 7), instant(row, 8)));
+                    steps.add(step(row, 1));
                 }
                 return steps;
             }
         }
+    }
+
+    /** A step from {@link #STEP_COLUMNS}, starting at column {@code first}. */
+    private static Step step(ResultSet row, int first) throws SQLException {
+        return new Step(row.getString(first), row.getString(first + 1), row.getInt(first + 2),
+                StepStatus.valueOf(row.getString(first + 3)), row.getInt(first + 4), row.getString(first + 5),
+                instant(row, first + 6), instant(row, first + 7));
     }
 
     private static void updateInitialization(Connection connection, Initialization initialization)
