@@ -77,6 +77,17 @@ class FakeProgressService implements ProgressClient {
         return start(projectId, DEFAULT_PLAN, true);
     }
 
+    /** The demo worker runs fresh projects only: it never asks for a second run. */
+    @Override
+    public InitializationView startRun(String projectId, int run, List<PlannedStep> steps) {
+        throw new UnsupportedOperationException("the demo worker never starts a second run");
+    }
+
+    @Override
+    public InitializationView startRun(String projectId, int run) {
+        throw new UnsupportedOperationException("the demo worker never starts a second run");
+    }
+
     @Override
     public InitializationView start(String projectId, List<PlannedStep> steps) {
         return start(projectId, steps, false);

@@ -14,10 +14,14 @@ public class ConflictException extends ProgressClientException {
         PROGRESS_REGRESSION("Progress regression"),
         /** The step is completed or failed and takes no more updates. */
         STEP_FINISHED("Step finished"),
-        /** The initialization is completed, failed or cancelled; only a new {@code start} restarts it. */
+        /** The initialization is completed, failed or cancelled; only its next run ({@code startRun}) starts again. */
         INITIALIZATION_FINISHED("Initialization finished"),
-        /** {@code start} with a plan other than the one in progress. */
+        /** {@code start} with a plan other than the current run's. */
         CONFLICTING_PLAN("Conflicting plan"),
+        /** {@code startRun} of the next run while the current one is still in progress. */
+        RUN_IN_PROGRESS("Run in progress"),
+        /** {@code startRun} with a number that is neither the current run nor the next. */
+        UNKNOWN_RUN("Unknown run"),
         /** A 409 this client version does not know. */
         OTHER(null);
 

@@ -65,6 +65,20 @@ final class HttpProgressClient implements ProgressClient {
 
     @Override
     public InitializationView start(String projectId, List<PlannedStep> steps) {
+        return send("PUT", project(projectId) + "/initialization", plan(steps));
+    }
+
+    @Override
+    public InitializationView startRun(String projectId, int run, List<PlannedStep> steps) {
+        return send("PUT", project(projectId) + "/initialization?run=" + positive(run), plan(steps));
+    }
+
+    @Override
+    public InitializationView startRun(String projectId, int run) {
+        return send("PUT", project(projectId) + "/initialization?run=" + positive(run), null);
+    }
+
+    private ObjectNode plan(List<PlannedStep> steps) {
         Objects.requireNonNull(steps, "steps");
         ObjectNode body = mapper.createObjectNode();
         var array = body.putArray("steps");
@@ -72,7 +86,14 @@ final class HttpProgressClient implements ProgressClient {
             Objects.requireNonNull(step, "a planned step is null");
             array.addObject().put("name", step.name()).put("label", step.label()).put("weight", step.weight());
         }
-        return send("PUT", project(projectId) + "/initialization", body);
+        return body;
+    }
+
+    private static int positive(int run) {
+        if (run < 1) {
+            throw new IllegalArgumentException("run must be 1 or more, got " + run);
+        }
+        return run;
     }
 
     @Override

@@ -21,8 +21,9 @@ import java.util.function.Supplier;
  * </ul>
  *
  * <p>Retrying is safe because every call is idempotent on the server: the same progress again, a repeated
- * complete, fail (same reason) or cancel are no-ops, and starting the plan that is already in progress
- * answers 200.
+ * complete, fail (same reason) or cancel are no-ops, and a start repeated at any time, even after the run
+ * finished, answers the run it started (200) instead of starting another. A new run of a finished project is
+ * asked for by its number ({@link #startRun}), so its retries are idempotent too.
  *
  * <p>Implementations are thread-safe: build one client and share it between all worker threads.
  *
@@ -39,12 +40,26 @@ public interface ProgressClient {
     InitializationView start(String projectId);
 
     /**
-     * {@code PUT /api/projects/{projectId}/initialization} with this plan. Starts a new initialization (or
-     * restarts a finished one); answers the current view when the same plan is already in progress.
+     * {@code PUT /api/projects/{projectId}/initialization} with this plan. Starts run 1 of a new project;
+     * answers the current run when it has this plan, in progress or finished (it never starts a second run).
      *
-     * @throws ConflictException ({@link ConflictException.Kind#CONFLICTING_PLAN}) when another plan is in progress
+     * @throws ConflictException ({@link ConflictException.Kind#CONFLICTING_PLAN}) when the current run has
+     *         another plan
      */
     InitializationView start(String projectId, List<PlannedStep> steps);
+
+    /**
+     * {@code PUT /api/projects/{projectId}/initialization?run=N} with this plan: run {@code run} of the project.
+     * Run 1 of a new project, or the next run ({@code view.run() + 1}) once the current one has finished;
+     * asking for the current run with its plan again answers it unchanged.
+     *
+     * @throws ConflictException the current run is still in progress, has another plan, or {@code run} is
+     *         neither the current nor the next run
+     */
+    InitializationView startRun(String projectId, int run, List<PlannedStep> steps);
+
+    /** {@link #startRun(String, int, List)} with the service's default plan. */
+    InitializationView startRun(String projectId, int run);
 
     /**
      * {@code POST /api/projects/{projectId}/steps/{step}/progress}: moves the step to {@code progress}

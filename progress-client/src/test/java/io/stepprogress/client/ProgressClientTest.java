@@ -129,6 +129,21 @@ class ProgressClientTest {
     }
 
     @Test
+    void startRunNamesTheRunInTheQuery() throws IOException {
+        peer.then(json(201, VIEW), json(200, VIEW));
+
+        client.startRun("demo-1", 2, List.of(PlannedStep.of("deploy", "Deploy")));
+        client.startRun("demo-1", 3);
+
+        assertThat(peer.requests()).extracting(Request::rawPath).containsExactly(
+                "/api/projects/demo-1/initialization?run=2", "/api/projects/demo-1/initialization?run=3");
+        assertThat(mapper.readTree(peer.requests().get(0).body())).isEqualTo(mapper.readTree("""
+                {"steps":[{"name":"deploy","label":"Deploy","weight":1}]}"""));
+        assertThat(peer.requests().get(1).body()).isEmpty();
+        assertThatThrownBy(() -> client.startRun("demo-1", 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void reportProgressPostsProgressAndMessage() throws IOException {
         peer.then(json(200, VIEW), json(200, VIEW));
 
@@ -297,6 +312,8 @@ class ProgressClientTest {
             "Step finished, STEP_FINISHED",
             "Initialization finished, INITIALIZATION_FINISHED",
             "Conflicting plan, CONFLICTING_PLAN",
+            "Run in progress, RUN_IN_PROGRESS",
+            "Unknown run, UNKNOWN_RUN",
             "Something new, OTHER",
     })
     void conflictsTellTheirKind(String title, ConflictException.Kind kind) {

@@ -110,7 +110,9 @@ final class ScriptedPeer implements AutoCloseable {
             String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             Map<String, List<String>> headers = new HashMap<>();
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), List.copyOf(values)));
-            Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+            String query = exchange.getRequestURI().getRawQuery();
+            Request request = new Request(exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath() + (query == null ? "" : "?" + query),
                     headers, body);
             received.add(request);
             Response response = script.poll();

@@ -10,6 +10,9 @@ import java.util.List;
  * @param progress    weighted overall progress 0..100: sum(weight x step progress) / sum(weight), one decimal
  * @param currentStep the first running step in plan order, else the first pending one; null once finished
  * @param reason      why the initialization failed or was cancelled; null otherwise
+ * @param run         which run of the project this is: 1 for the first, one more for each run started after a
+ *                    finished one ({@code PUT .../initialization?run=N}); events written before runs were
+ *                    numbered carry none and read as 1
  */
 public record InitializationView(
         String projectId,
@@ -22,9 +25,19 @@ public record InitializationView(
         Instant updatedAt,
         Instant finishedAt,
         String reason,
-        List<StepView> steps) {
+        List<StepView> steps,
+        int run) {
 
     public InitializationView {
         steps = List.copyOf(steps);
+        run = Math.max(1, run);
+    }
+
+    /** A view of a project's first run. */
+    public InitializationView(String projectId, InitializationStatus status, double progress, String message,
+                              String currentStep, long sequence, Instant startedAt, Instant updatedAt,
+                              Instant finishedAt, String reason, List<StepView> steps) {
+        this(projectId, status, progress, message, currentStep, sequence, startedAt, updatedAt, finishedAt, reason,
+                steps, 1);
     }
 }

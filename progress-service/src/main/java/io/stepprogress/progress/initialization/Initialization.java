@@ -20,6 +20,7 @@ public final class Initialization {
 
     private final String projectId;
     private final List<Step> steps;
+    private int run;
     private InitializationStatus status;
     private long sequence;
     private String message;
@@ -28,9 +29,10 @@ public final class Initialization {
     private Instant updatedAt;
     private Instant finishedAt;
 
-    Initialization(String projectId, InitializationStatus status, long sequence, String message, String reason,
-                   Instant startedAt, Instant updatedAt, Instant finishedAt, List<Step> steps) {
+    Initialization(String projectId, int run, InitializationStatus status, long sequence, String message,
+                   String reason, Instant startedAt, Instant updatedAt, Instant finishedAt, List<Step> steps) {
         this.projectId = projectId;
+        this.run = run;
         this.status = status;
         this.sequence = sequence;
         this.message = message;
@@ -43,28 +45,40 @@ public final class Initialization {
 
     /** A new initialization; its creation is the project's first event (sequence 1). */
     public static Initialization start(String projectId, Plan plan, Instant now) {
-        Initialization created = new Initialization(projectId, InitializationStatus.PENDING, 0, null, null, now, now,
-                null, List.of());
+        Initialization created = new Initialization(projectId, 1, InitializationStatus.PENDING, 0, null, null, now,
+                now, null, List.of());
         created.replacePlan(plan, now);
         return created;
     }
 
     /**
-     * Asks for {@code plan} on an existing initialization.
+     * Asks for {@code plan} as run {@code requestedRun} (null: the current run) of an existing project. Only an
+     * explicit next run number starts a new run, so a repeated or late retry of any start never resets one.
      *
-     * @return the change when a finished initialization starts again with this plan; empty when the same
-     *         plan is already in progress
-     * @throws TransitionRejectedException when another plan is still in progress
+     * @return the change when run {@code current + 1} starts after the current one finished; empty when the
+     *         requested run already has this plan (whatever its status)
+     * @throws TransitionRejectedException for another plan in the same run, a next run while the current one
+     *         is in progress, or a run number that is neither the current nor the next
      */
-    public Optional<Change> restart(Plan plan, Instant now) {
-        if (!status.finished()) {
+    public Optional<Change> startRun(Plan plan, Integer requestedRun, Instant now) {
+        int wanted = requestedRun == null ? run : requestedRun;
+        if (wanted == run) {
             if (plan().equals(plan)) {
                 return Optional.empty();
             }
-            throw new TransitionRejectedException("Conflicting plan", "project '" + projectId
-                    + "' already runs a different plan (status " + status.wireName()
-                    + "); wait until it finishes or cancel it first");
+            throw new TransitionRejectedException("Conflicting plan", "run " + run + " of project '" + projectId
+                    + "' has a different plan (status " + status.wireName() + ")" + (status.finished()
+                    ? "; start a new run with ?run=" + (run + 1) : "; wait until it finishes or cancel it first"));
         }
+        if (wanted != run + 1) {
+            throw new TransitionRejectedException("Unknown run", "project '" + projectId + "' is at run " + run
+                    + "; ?run= takes " + run + " (this run) or " + (run + 1) + " (a new one, once this one has finished)");
+        }
+        if (!status.finished()) {
+            throw new TransitionRejectedException("Run in progress", "run " + run + " of project '" + projectId
+                    + "' is " + status.wireName() + "; run " + wanted + " can start once it has finished or been cancelled");
+        }
+        run = wanted;
         replacePlan(plan, now);
         return Optional.of(new Change(ChangeKind.INITIALIZED, null));
     }
@@ -209,6 +223,10 @@ public final class Initialization {
         return sequence;
     }
 
+    public int run() {
+        return run;
+    }
+
     public InitializationStatus status() {
         return status;
     }
@@ -240,7 +258,7 @@ public final class Initialization {
     public InitializationView view() {
         List<StepView> stepViews = steps.stream().map(Step::view).toList();
         return new InitializationView(projectId, status, overallProgress(steps), message, currentStep(),
-                sequence, startedAt, updatedAt, finishedAt, reason, stepViews);
+                sequence, startedAt, updatedAt, finishedAt, reason, stepViews, run);
     }
 
     private String currentStep() {

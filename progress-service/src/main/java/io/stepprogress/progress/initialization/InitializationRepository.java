@@ -24,12 +24,12 @@ import java.util.Optional;
 public class InitializationRepository {
 
     private static final String SELECT_INITIALIZATION = "SELECT status, sequence, message, reason, started_at, "
-            + "updated_at, finished_at FROM initialization WHERE project_id = ?";
+            + "updated_at, finished_at, run FROM initialization WHERE project_id = ?";
 
     private static final String STEP_COLUMNS = "name, label, weight, status, progress, message, started_at, updated_at";
 
     private static final String SELECT_WITH_STEPS = "SELECT i.status, i.sequence, i.message, i.reason, i.started_at, "
-            + "i.updated_at, i.finished_at, s.name, s.label, s.weight, s.status, s.progress, s.message, "
+            + "i.updated_at, i.finished_at, i.run, s.name, s.label, s.weight, s.status, s.progress, s.message, "
             + "s.started_at, s.updated_at FROM initialization i "
             + "LEFT JOIN initialization_step s ON s.project_id = i.project_id "
             + "WHERE i.project_id = ? ORDER BY s.position";
@@ -68,13 +68,14 @@ public class InitializationRepository {
                 Instant startedAt = instant(row, 5);
                 Instant updatedAt = instant(row, 6);
                 Instant finishedAt = instant(row, 7);
+                int run = row.getInt(8);
                 List<Step> steps = new ArrayList<>();
                 do {
-                    if (row.getString(8) != null) {
-                        steps.add(step(row, 8));
+                    if (row.getString(9) != null) {
+                        steps.add(step(row, 9));
                     }
                 } while (row.next());
-                return Optional.of(new Initialization(projectId, status, sequence, message, reason, startedAt,
+                return Optional.of(new Initialization(projectId, run, status, sequence, message, reason, startedAt,
                         updatedAt, finishedAt, steps));
             }
         } catch (SQLException e) {
@@ -86,8 +87,8 @@ public class InitializationRepository {
     public boolean insertIfAbsent(Initialization initialization) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement insert = connection.prepareStatement("INSERT INTO initialization (project_id, "
-                     + "status, sequence, message, reason, started_at, updated_at, finished_at) "
-                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (project_id) DO NOTHING")) {
+                     + "status, sequence, message, reason, started_at, updated_at, finished_at, run) "
+                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (project_id) DO NOTHING")) {
             insert.setString(1, initialization.projectId());
             bindInitialization(insert, initialization, 2);
             if (insert.executeUpdate() == 0) {
@@ -146,9 +147,9 @@ public class InitializationRepository {
                 if (!row.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Initialization(projectId, InitializationStatus.valueOf(row.getString(1)),
-                        row.getLong(2), row.getString(3), row.getString(4), instant(row, 5),
-                        instant(row, 6), instant(row, 7),
+                return Optional.of(new Initialization(projectId, row.getInt(8),
+                        InitializationStatus.valueOf(row.getString(1)), row.getLong(2), row.getString(3),
+                        row.getString(4), instant(row, 5), instant(row, 6), instant(row, 7),
                         loadSteps(connection, projectId)));
             }
         } catch (SQLException e) {
@@ -180,10 +181,10 @@ public class InitializationRepository {
     private static void updateInitialization(Connection connection, Initialization initialization)
             throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE initialization SET status = ?, "
-                + "sequence = ?, message = ?, reason = ?, started_at = ?, updated_at = ?, finished_at = ? "
+                + "sequence = ?, message = ?, reason = ?, started_at = ?, updated_at = ?, finished_at = ?, run = ? "
                 + "WHERE project_id = ?")) {
             bindInitialization(update, initialization, 1);
-            update.setString(8, initialization.projectId());
+            update.setString(9, initialization.projectId());
             update.executeUpdate();
         }
     }
@@ -197,6 +198,7 @@ public class InitializationRepository {
         setInstant(statement, first + 4, initialization.startedAt());
         setInstant(statement, first + 5, initialization.updatedAt());
         setInstant(statement, first + 6, initialization.finishedAt());
+        statement.setInt(first + 7, initialization.run());
     }
 
     private static void insertSteps(Connection connection, Initialization initialization) throws SQLException {

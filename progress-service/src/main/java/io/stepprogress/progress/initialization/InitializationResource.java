@@ -10,6 +10,7 @@ import io.stepprogress.rest.security.ProjectAccess;
 import io.stepprogress.security.Scopes;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
@@ -19,6 +20,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
@@ -53,17 +55,22 @@ public class InitializationResource {
     @PUT
     @Path("/initialization")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Start an initialization with a plan (the configured default plan without a body)")
-    @APIResponse(responseCode = "201", description = "Started (new project, or a finished one started again)")
-    @APIResponse(responseCode = "200", description = "The same plan is already in progress")
-    @APIResponse(responseCode = "409", description = "A different plan is in progress")
+    @Operation(summary = "Start an initialization with a plan (the configured default plan without a body)",
+            description = "Idempotent: the same request again, however late, answers the run it started. Without "
+                    + "run, it starts run 1 of a new project, or answers the current run when it has this plan "
+                    + "(in progress or finished). A new run of a finished project is explicit: run = current + 1.")
+    @APIResponse(responseCode = "201", description = "Started (a new project, or the next run of a finished one)")
+    @APIResponse(responseCode = "200", description = "The run asked for already has this plan: nothing changed")
+    @APIResponse(responseCode = "409", description = "Another plan in this run, the next run while this one is in "
+            + "progress, or a run number that is neither the current nor the next")
     @RolesAllowed(Scopes.WRITE)
     public Response start(@PathParam("projectId") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE)
                           String projectId,
+                          @QueryParam("run") @Min(value = 1, message = "must be 1 or more") Integer run,
                           @Valid PlanRequest body) {
         projectAccess.require(projectId);
         Plan plan = body == null ? config.defaultPlanValue() : body.toPlan();
-        InitializationService.Started started = service.start(projectId, plan);
+        InitializationService.Started started = service.start(projectId, plan, run);
         if (!started.created()) {
             return Response.ok(started.view()).build();
         }

@@ -26,14 +26,19 @@ public class InitializationService {
         this.outbox = outbox;
     }
 
-    /** @param created true when this call started a run (new project or a finished one restarted) */
+    /** @param created true when this call started a run (a new project, or the next run of a finished one) */
     public record Started(InitializationView view, boolean created) {
     }
 
+    /** @param run the run asked for; null for whichever run is current (the first for a new project) */
     @Transactional
-    public Started start(String projectId, Plan plan) {
+    public Started start(String projectId, Plan plan, Integer run) {
         Instant now = now();
         Optional<Initialization> existing = repository.lock(projectId);
+        if (existing.isEmpty() && run != null && run != 1) {
+            throw new TransitionRejectedException("Unknown run", "project '" + projectId
+                    + "' has no run yet; its first is run 1");
+        }
         if (existing.isEmpty()) {
             Initialization created = Initialization.start(projectId, plan, now);
             if (repository.insertIfAbsent(created)) {
@@ -44,7 +49,7 @@ public class InitializationService {
             existing = repository.lock(projectId);
         }
         Initialization initialization = existing.orElseThrow();
-        Optional<Change> change = initialization.restart(plan, now);
+        Optional<Change> change = initialization.startRun(plan, run, now);
         change.ifPresent(c -> {
             repository.replacePlan(initialization);
             publish(initialization, c, now);

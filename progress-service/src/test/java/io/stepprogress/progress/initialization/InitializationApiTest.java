@@ -97,17 +97,47 @@ class InitializationApiTest {
     }
 
     @Test
-    void failingAStepFailsTheInitializationAndAFinishedOneStartsAgain() {
+    void failingAStepFailsTheInitializationAndOnlyTheNamedNextRunStartsAgain() {
         String project = newProjectId("fail");
-        start(project, plan("a", "b")).statusCode(201);
+        start(project, plan("a", "b")).statusCode(201).body("run", equalTo(1));
 
         asWorker().contentType(ContentType.JSON).body(Map.of("reason", "disk full"))
                 .post("/api/projects/{p}/steps/{s}/fail", project, "a").then().statusCode(200)
                 .body("status", equalTo("failed")).body("reason", equalTo("disk full"))
                 .body("steps[0].status", equalTo("failed")).body("steps[0].message", equalTo("disk full"));
 
-        start(project, plan("a", "b")).statusCode(201).body("status", equalTo("pending"))
+        // A late retry of the first start answers the finished run.
+        start(project, plan("a", "b")).statusCode(200)
+                .body("status", equalTo("failed")).body("sequence", equalTo(2)).body("run", equalTo(1));
+        startRun(project, 1).statusCode(200).body("sequence", equalTo(2));
+        startRun(project, 3).statusCode(409).contentType("application/problem+json")
+                .body("title", equalTo("Unknown run"));
+
+        startRun(project, 2).statusCode(201).body("status", equalTo("pending")).body("run", equalTo(2))
                 .body("sequence", equalTo(3)).body("reason", nullValue());
+        startRun(project, 2).statusCode(200).body("sequence", equalTo(3)); // the same request, retried
+        start(project, plan("a", "b")).statusCode(200).body("run", equalTo(2)).body("sequence", equalTo(3));
+        startRun(project, 3).statusCode(409).body("title", equalTo("Run in progress"));
+
+        progress(project, "a", 5).statusCode(200).body("sequence", equalTo(4));
+        await().atMost(Duration.ofSeconds(30)).until(() -> tail.hasSequence(project, 4));
+        assertThat(tail.sequences(project)).as("no event from the repeated starts").containsExactly(1L, 2L, 3L, 4L);
+        assertThat(tail.received(project).get(2).event().change()).isEqualTo(ChangeKind.INITIALIZED);
+        assertThat(tail.received(project).get(2).event().initialization().run()).isEqualTo(2);
+    }
+
+    @Test
+    void aNewProjectStartsAtRunOne() {
+        String project = newProjectId("runs");
+        startRun(project, 2).statusCode(409).body("title", equalTo("Unknown run"));
+        asWorker().queryParam("run", 0).put("/api/projects/{p}/initialization", project).then().statusCode(400)
+                .contentType("application/problem+json");
+        startRun(project, 1).statusCode(201).body("run", equalTo(1)).body("sequence", equalTo(1));
+    }
+
+    private static io.restassured.response.ValidatableResponse startRun(String project, int run) {
+        return asWorker().contentType(ContentType.JSON).body(Map.of("steps", plan("a", "b"))).queryParam("run", run)
+                .put("/api/projects/{p}/initialization", project).then();
     }
 
     @Test

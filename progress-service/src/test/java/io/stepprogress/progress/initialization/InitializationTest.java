@@ -180,24 +180,46 @@ class InitializationTest {
     void theSamePlanInProgressIsIdempotentAndAnotherPlanConflicts() {
         initialization.reportProgress("clone", 10, null, T1);
 
-        assertThat(initialization.restart(PLAN, T1)).isEmpty();
+        assertThat(initialization.startRun(PLAN, null, T1)).isEmpty();
+        assertThat(initialization.startRun(PLAN, 1, T1)).isEmpty();
         Plan other = Plan.of(List.of(new PlannedStep("clone", "Clone repository", 1)));
-        assertThatThrownBy(() -> initialization.restart(other, T1))
+        assertThatThrownBy(() -> initialization.startRun(other, null, T1))
                 .isInstanceOf(TransitionRejectedException.class).hasMessageContaining("different plan");
     }
 
     @Test
-    void aFinishedInitializationRestartsWithANewPlanAndKeepsCountingSequences() {
+    void aRepeatedStartNeverResetsAFinishedRun() {
         initialization.fail("clone", "network", T1);
+
+        assertThat(initialization.startRun(PLAN, null, T1)).as("a late retry of the first start").isEmpty();
+        assertThat(initialization.startRun(PLAN, 1, T1)).isEmpty();
+        assertThat(initialization.view().status()).isEqualTo(InitializationStatus.FAILED);
+        assertThat(initialization.view().sequence()).isEqualTo(2);
+        Plan other = Plan.of(List.of(new PlannedStep("clone", "Clone repository", 1)));
+        assertThatThrownBy(() -> initialization.startRun(other, null, T1))
+                .isInstanceOf(TransitionRejectedException.class).hasMessageContaining("?run=2");
+    }
+
+    @Test
+    void theNextRunStartsOnlyWhenNamedAndOnlyAfterTheCurrentOneFinished() {
+        assertThatThrownBy(() -> initialization.startRun(PLAN, 2, T1))
+                .isInstanceOf(TransitionRejectedException.class).hasMessageContaining("can start once it has finished");
+        initialization.fail("clone", "network", T1);
+        assertThatThrownBy(() -> initialization.startRun(PLAN, 3, T1))
+                .isInstanceOf(TransitionRejectedException.class).hasMessageContaining("is at run 1");
         Plan other = Plan.of(List.of(new PlannedStep("clone", "Clone repository", 1)));
 
-        Change change = initialization.restart(other, T1).orElseThrow();
+        Change change = initialization.startRun(other, 2, T1).orElseThrow();
 
         assertThat(change.kind()).isEqualTo(ChangeKind.INITIALIZED);
         InitializationView view = initialization.view();
+        assertThat(view.run()).isEqualTo(2);
         assertThat(view.status()).isEqualTo(InitializationStatus.PENDING);
-        assertThat(view.sequence()).isEqualTo(3);
+        assertThat(view.sequence()).as("sequences go on across runs").isEqualTo(3);
         assertThat(view.reason()).isNull();
         assertThat(view.steps()).hasSize(1);
+        assertThat(initialization.startRun(other, 2, T1)).as("the same request again").isEmpty();
+        assertThat(initialization.startRun(other, null, T1)).isEmpty();
+        assertThat(initialization.view().sequence()).isEqualTo(3);
     }
 }
