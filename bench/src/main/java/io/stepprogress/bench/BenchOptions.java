@@ -338,7 +338,7 @@ public final class BenchOptions {
             return keys;
         }
         Path local = Path.of("target/local-stack/keys");
-        return Files.isRegularFile(local.resolve("signing-key.jwk")) ? local : null;
+        return Files.isRegularFile(local.resolve(io.stepprogress.security.DevKeys.AUTHORITY_SIGNING_KEY)) ? local : null;
     }
 
     static URI management(URI main, int port) {

@@ -1,5 +1,6 @@
 package io.stepprogress.bench;
 
+import io.stepprogress.security.DevKeys;
 import io.stepprogress.security.ProjectPatterns;
 import io.stepprogress.security.Scopes;
 import io.stepprogress.security.SigningKey;
@@ -12,7 +13,8 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Bearer tokens for the stack (issue 6), minted from its development signing key: one writer token for the
+ * Bearer tokens for the stack (issue 6), minted from its development keys as a deployment mints them (the
+ * writer's with the authority key, subscriber tokens with progress-service's subscriber key): one writer token for the
  * workers (refreshed before it expires), and subscriber tokens, one per {@link #STREAMS_PER_TOKEN} SSE
  * connections (the notifier allows at most that many concurrent streams per token). Without a key, no token
  * is sent, which is what the stack before issue 6 expects.
@@ -25,27 +27,39 @@ public final class Tokens {
     private static final Duration REFRESH_BEFORE = Duration.ofMinutes(10);
 
     private final TokenIssuer issuer;
+    private final TokenIssuer subscriberIssuer;
     private final ProjectPatterns projects;
     private final Path source;
     private volatile String writer;
     private volatile Instant writerExpires = Instant.EPOCH;
 
-    private Tokens(TokenIssuer issuer, ProjectPatterns projects, Path source) {
+    private Tokens(TokenIssuer issuer, TokenIssuer subscriberIssuer, ProjectPatterns projects, Path source) {
         this.issuer = issuer;
+        this.subscriberIssuer = subscriberIssuer;
         this.projects = projects;
         this.source = source;
     }
 
-    /** @param keysDir holds signing-key.jwk; null gives tokens that are all null (none sent) */
+    /**
+     * @param keysDir holds {@value DevKeys#AUTHORITY_SIGNING_KEY} and {@value DevKeys#SUBSCRIBER_SIGNING_KEY};
+     *                null gives tokens that are all null (none sent)
+     */
     public static Tokens from(Path keysDir, String projectPrefix) {
         if (keysDir == null) {
-            return new Tokens(null, null, null);
+            return new Tokens(null, null, null, null);
         }
-        Path key = keysDir.resolve("signing-key.jwk");
+        Path authority = required(keysDir.resolve(DevKeys.AUTHORITY_SIGNING_KEY));
+        Path subscriber = required(keysDir.resolve(DevKeys.SUBSCRIBER_SIGNING_KEY));
+        return new Tokens(new TokenIssuer(ISSUER, SigningKey.read(authority)),
+                new TokenIssuer(ISSUER, SigningKey.read(subscriber)), ProjectPatterns.of(projectPrefix + "-*"), keysDir);
+    }
+
+    private static Path required(Path key) {
         if (!Files.isRegularFile(key)) {
-            throw new IllegalArgumentException("no signing key at " + key + " (--keys DIR must hold signing-key.jwk)");
+            throw new IllegalArgumentException("no signing key at " + key + " (--keys DIR must hold "
+                    + DevKeys.AUTHORITY_SIGNING_KEY + " and " + DevKeys.SUBSCRIBER_SIGNING_KEY + ")");
         }
-        return new Tokens(new TokenIssuer(ISSUER, SigningKey.read(key)), ProjectPatterns.of(projectPrefix + "-*"), key);
+        return key;
     }
 
     public boolean enabled() {
@@ -77,7 +91,7 @@ public final class Tokens {
 
     /** A new subscriber token (SSE streams and the notifier's snapshot GET); null without a key. */
     public String subscriber(String subject) {
-        return enabled() ? issuer.issue(subject, List.of(Scopes.SUBSCRIBE), projects, TTL).token() : null;
+        return enabled() ? subscriberIssuer.issue(subject, List.of(Scopes.SUBSCRIBE), projects, TTL).token() : null;
     }
 
     /** Subscriber tokens for {@code connections} streams, each shared by at most {@link #STREAMS_PER_TOKEN}. */

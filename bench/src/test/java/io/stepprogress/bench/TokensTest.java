@@ -35,7 +35,9 @@ class TokensTest {
         assertThat(payload(writer)).contains("\"scope\":\"progress:write\"").contains("\"projects\":[\"bench-*\"]")
                 .contains("\"iss\":\"step-progress\"");
         assertThat(tokens.writer().get()).isSameAs(writer); // reused until shortly before it expires
-        assertThat(payload(tokens.subscriber("s"))).contains("\"scope\":\"progress:subscribe\"");
+        assertThat(payload(writer)).contains("\"aud\":\"progress-service\"");
+        assertThat(payload(tokens.subscriber("s"))).contains("\"scope\":\"progress:subscribe\"")
+                .contains("\"aud\":\"notifier-service\"");
     }
 
     @Test
@@ -52,6 +54,6 @@ class TokensTest {
 
     @Test
     void aDirectoryWithoutASigningKeyIsAnError(@TempDir Path dir) {
-        assertThatThrownBy(() -> Tokens.from(dir, "bench")).hasMessageContaining("signing-key.jwk");
+        assertThatThrownBy(() -> Tokens.from(dir, "bench")).hasMessageContaining(DevKeys.AUTHORITY_SIGNING_KEY);
     }
 }

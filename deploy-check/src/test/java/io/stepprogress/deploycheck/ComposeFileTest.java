@@ -240,6 +240,41 @@ class ComposeFileTest {
                 .as("grafana's environment has every ${VAR} of deploy/grafana/provisioning").containsAll(variables);
     }
 
+    /**
+     * The subscriber-signing key progress-service holds is trusted by notifier-service only: every other
+     * service verifies with the authority's keys, and no service but progress-service gets a private key.
+     */
+    @Test
+    void onlyNotifierTrustsTheSubscriberKeyAndOnlyProgressServiceHoldsIt() throws IOException {
+        Map<String, String> trusted = new LinkedHashMap<>();
+        for (String service : ComposeFile.APPLICATION_SERVICES) {
+            trusted.put(service, referencedVariable(COMPOSE.environment(service).get("MP_JWT_VERIFY_PUBLICKEY")));
+        }
+        assertThat(trusted).containsEntry("progress-service", "PROGRESS_AUTHORITY_PUBLIC_KEYS")
+                .containsEntry("audit-consumer", "PROGRESS_AUTHORITY_PUBLIC_KEYS")
+                .containsEntry("alert-consumer", "PROGRESS_AUTHORITY_PUBLIC_KEYS")
+                .containsEntry("notifier-service", "NOTIFIER_PUBLIC_KEYS");
+        for (String service : ComposeFile.APPLICATION_SERVICES) {
+            Map<String, String> environment = COMPOSE.environment(service);
+            if (service.equals("progress-service")) {
+                assertThat(referencedVariable(environment.get("PROGRESS_SECURITY_SIGNING_KEY")))
+                        .isEqualTo("PROGRESS_SUBSCRIBER_SIGNING_KEY");
+            } else {
+                assertThat(environment).as("environment of %s", service).doesNotContainKey("PROGRESS_SECURITY_SIGNING_KEY");
+            }
+            assertThat(String.join(" ", environment.values())).as("environment of %s", service)
+                    .doesNotContain("AUTHORITY_SIGNING_KEY");
+        }
+        assertThat(envExample().stringPropertyNames()).contains("PROGRESS_AUTHORITY_PUBLIC_KEYS",
+                "PROGRESS_SUBSCRIBER_SIGNING_KEY", "NOTIFIER_PUBLIC_KEYS")
+                .doesNotContain("PROGRESS_JWT_PUBLIC_KEYS", "PROGRESS_SIGNING_KEY", "PROGRESS_AUTHORITY_SIGNING_KEY");
+    }
+
+    private static String referencedVariable(String value) {
+        Matcher reference = Pattern.compile("^\\$\\{([A-Z0-9_]+)[:?-]").matcher(value == null ? "" : value);
+        return reference.find() ? reference.group(1) : value;
+    }
+
     /** .env.example as docker-compose reads a .env file: KEY=VALUE lines, # comments, nothing else. */
     private static Properties envExample() throws IOException {
         Properties properties = new Properties();

@@ -5,6 +5,7 @@ import io.stepprogress.infra.EmbeddedPostgresServer;
 import io.stepprogress.security.DevKeys;
 import io.stepprogress.security.ProjectPatterns;
 import io.stepprogress.security.Scopes;
+import io.stepprogress.security.SigningKey;
 import io.stepprogress.security.TokenClaims;
 import io.stepprogress.security.TokenIssuer;
 import java.io.IOException;
@@ -169,9 +170,12 @@ public final class LocalStack implements AutoCloseable {
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         // Plain HTTP on loopback: a Secure cookie (the packaged notifier's default) would not be sent back.
         env.put("NOTIFIER_SESSION_SECURE", "auto");
-        env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", keys.publicKeysFile().toString());
+        // As deployed: the authority's keys everywhere; the subscriber key, which progress-service signs
+        // browser tokens with, trusted by notifier-service alone.
+        env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", (service == Service.NOTIFIER
+                ? keys.notifierPublicKeysFile() : keys.authorityPublicKeysFile()).toString());
         if (service == Service.PROGRESS) {
-            env.put("PROGRESS_SECURITY_SIGNING_KEY_LOCATION", keys.signingKeyFile().toString());
+            env.put("PROGRESS_SECURITY_SIGNING_KEY_LOCATION", keys.subscriberSigningKeyFile().toString());
         }
         if (service.database() != null) {
             env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(service.database()));
@@ -202,10 +206,13 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** A token signed with the stack's development key, which every service of this stack trusts. */
+    /**
+     * A token signed as this stack's services expect it: subscriber tokens with the subscriber key (as
+     * progress-service signs them), the others with the authority key; audiences from the scope.
+     */
     public String issue(String subject, String scope, ProjectPatterns projects, Duration ttl) {
-        return new TokenIssuer(TokenClaims.DEFAULT_ISSUER, keys.signingKey())
-                .issue(subject, List.of(scope), projects, ttl).token();
+        SigningKey key = Scopes.SUBSCRIBE.equals(scope) ? keys.subscriberKey() : keys.authorityKey();
+        return new TokenIssuer(TokenClaims.DEFAULT_ISSUER, key).issue(subject, List.of(scope), projects, ttl).token();
     }
 
     public DevKeys keys() {

@@ -82,13 +82,13 @@ public final class LocalStackMain {
         System.out.println("  demo worker        " + (options.demo() ? options.demoProjects() + " projects at a time"
                 : "off (--no-demo)"));
         System.out.println();
-        System.out.println("  Development credentials (signed with " + stack.keys().signingKeyFile() + ", valid "
+        System.out.println("  Development credentials (signed with the keys in " + stack.keys().directory() + ", valid "
                 + PRINTED_TOKEN_TTL.toHours() + " h; also in " + tokens.file() + "):");
         System.out.println("  log the browser in for the demo projects (" + LocalStack.DEMO_PROJECTS + "):");
         System.out.println("    " + tokens.loginLink());
-        System.out.println("  worker token (progress:write, every project):");
+        System.out.println("  worker token (progress:write, projects [\"*\"], audience progress-service):");
         System.out.println("    export PROGRESS_TOKEN=" + tokens.worker());
-        System.out.println("  operator token (progress:operator: audit and alerts APIs):");
+        System.out.println("  operator token (progress:operator, projects [\"*\"]: progress reads, audit and alerts APIs):");
         System.out.println("    export OPERATOR_TOKEN=" + tokens.operator());
         System.out.printf(Locale.ROOT, "READY in %.1f s: every service answers /q/health/ready (Ctrl-C stops all)%n",
                 (System.nanoTime() - started) / 1e9);

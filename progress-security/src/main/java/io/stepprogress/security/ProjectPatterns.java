@@ -7,15 +7,16 @@ import java.util.regex.Pattern;
 
 /**
  * Which projects a token may touch: a list of project ids in which {@code *} stands for any run of id
- * characters ({@code acme-*}, {@code *}). No list at all ({@link #any()}) means every project; an empty
- * list means none.
+ * characters ({@code acme-*}, {@code *}). Every project is said explicitly, as the pattern {@code *}
+ * ({@link #any()}); an empty list, like a token without the claim, means none.
  */
 public final class ProjectPatterns {
 
     /** Id characters plus the wildcard; the same length bound as ids. */
     public static final String PATTERN_RULE = "[A-Za-z0-9._*-]{1,64}";
     private static final Pattern RULE = Pattern.compile(PATTERN_RULE);
-    private static final ProjectPatterns ANY = new ProjectPatterns(null, null);
+    public static final String EVERY_PROJECT = "*";
+    private static final ProjectPatterns ANY = of(EVERY_PROJECT);
 
     private final List<String> patterns;
     private final List<Pattern> compiled;
@@ -25,6 +26,7 @@ public final class ProjectPatterns {
         this.compiled = compiled;
     }
 
+    /** The pattern {@code *}: every project, and said so in the token. */
     public static ProjectPatterns any() {
         return ANY;
     }
@@ -46,9 +48,6 @@ public final class ProjectPatterns {
     }
 
     public boolean allows(String projectId) {
-        if (compiled == null) {
-            return true;
-        }
         for (Pattern pattern : compiled) {
             if (pattern.matcher(projectId).matches()) {
                 return true;
@@ -57,19 +56,19 @@ public final class ProjectPatterns {
         return false;
     }
 
-    /** True for {@link #any()}: the token names no projects at all. */
+    /** True when one of the patterns is {@code *}, as in {@link #any()}. */
     public boolean unrestricted() {
-        return patterns == null;
+        return patterns.contains(EVERY_PROJECT);
     }
 
-    /** The patterns as given, empty for {@link #any()}. */
+    /** The patterns as given; {@code [*]} for {@link #any()}. */
     public List<String> patterns() {
-        return patterns == null ? List.of() : patterns;
+        return patterns;
     }
 
     /** The project id when the token is for exactly one project and no wildcard. */
     public Optional<String> singleProject() {
-        if (patterns != null && patterns.size() == 1 && !patterns.get(0).contains("*")) {
+        if (patterns.size() == 1 && !patterns.get(0).contains("*")) {
             return Optional.of(patterns.get(0));
         }
         return Optional.empty();
@@ -88,6 +87,6 @@ public final class ProjectPatterns {
 
     @Override
     public String toString() {
-        return patterns == null ? "*" : String.join(" ", patterns);
+        return String.join(" ", patterns);
     }
 }

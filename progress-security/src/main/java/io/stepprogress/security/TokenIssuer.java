@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.UUID;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
@@ -11,7 +12,11 @@ import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
 import org.jose4j.lang.JoseException;
 
-/** Signs our tokens: RS256, the key's id in the header, a unique jti, issued-at and expiry. */
+/**
+ * Signs our tokens: RS256, the key's id in the header, a unique jti, issued-at and expiry, the audiences
+ * and, always, the {@code projects} claim ({@code ["*"]} for every project: services read a missing claim
+ * as no project at all).
+ */
 public final class TokenIssuer {
 
     private final String issuer;
@@ -29,10 +34,20 @@ public final class TokenIssuer {
     }
 
     /**
-     * @param projects {@link ProjectPatterns#any()} leaves the claim out: every project
+     * For the services that serve these scopes ({@link Audiences#forScopes}).
+     *
      * @param ttl may be negative, which tests use for expired tokens
      */
     public IssuedToken issue(String subject, Collection<String> scopes, ProjectPatterns projects, Duration ttl) {
+        return issue(subject, scopes, projects, Audiences.forScopes(scopes), ttl);
+    }
+
+    /** @param audiences the services that are to accept the token; at least one */
+    public IssuedToken issue(String subject, Collection<String> scopes, ProjectPatterns projects,
+                             Collection<String> audiences, Duration ttl) {
+        if (audiences.isEmpty()) {
+            throw new IllegalArgumentException("a token needs an audience: no service accepts one without");
+        }
         Instant now = clock.instant();
         Instant expiresAt = now.plus(ttl);
         JwtClaims claims = new JwtClaims();
@@ -41,10 +56,9 @@ public final class TokenIssuer {
         claims.setJwtId(UUID.randomUUID().toString());
         claims.setIssuedAt(NumericDate.fromMilliseconds(now.toEpochMilli()));
         claims.setExpirationTime(NumericDate.fromSeconds(expiresAt.getEpochSecond()));
+        claims.setAudience(List.copyOf(audiences));
         claims.setClaim(TokenClaims.SCOPE, String.join(" ", scopes));
-        if (!projects.unrestricted()) {
-            claims.setStringListClaim(TokenClaims.PROJECTS, projects.patterns());
-        }
+        claims.setStringListClaim(TokenClaims.PROJECTS, projects.patterns());
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());
         jws.setKey(key.privateKey());

@@ -35,9 +35,12 @@ class ProjectPatternsTest {
     }
 
     @Test
-    void noListMeansEveryProjectAndAnEmptyListNone() {
+    void everyProjectIsTheExplicitStarAndAnEmptyListIsNone() {
         assertThat(ProjectPatterns.any().allows("anything")).isTrue();
         assertThat(ProjectPatterns.any().unrestricted()).isTrue();
+        assertThat(ProjectPatterns.any().patterns()).containsExactly("*");
+        assertThat(ProjectPatterns.of("*").unrestricted()).isTrue();
+        assertThat(ProjectPatterns.of("acme-*").unrestricted()).isFalse();
         assertThat(ProjectPatterns.of().allows("anything")).isFalse();
     }
 

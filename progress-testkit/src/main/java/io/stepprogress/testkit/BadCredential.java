@@ -22,6 +22,13 @@ public enum BadCredential {
     UNKNOWN_KEY(scope -> TestTokens.bearer(TestTokens.unknownKey(scope))),
     EXPIRED(scope -> TestTokens.bearer(TestTokens.expired(scope))),
     WRONG_ISSUER(scope -> TestTokens.bearer(TestTokens.wrongIssuer(scope))),
+    /** Signed by the authority key, but meant for no service of ours. */
+    WRONG_AUDIENCE(scope -> TestTokens.bearer(TestTokens.wrongAudience(scope))),
+    /**
+     * Minted with progress-service's subscriber-signing key, with every audience: only notifier-service
+     * trusts that key, so this row belongs in the matrices of the other services.
+     */
+    SIGNED_BY_SUBSCRIBER_KEY(scope -> TestTokens.bearer(TestTokens.forgedWithSubscriberKey(scope))),
     /** A scheme we do not speak: treated as no credential at all. */
     BASIC_SCHEME(scope -> "Basic " + Base64.getEncoder().encodeToString("user:password".getBytes(StandardCharsets.UTF_8)));
 

@@ -13,6 +13,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.common.mapper.TypeRef;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import io.stepprogress.security.Audiences;
 import io.stepprogress.security.Scopes;
 import io.stepprogress.testkit.BadCredential;
 import io.stepprogress.alert.support.Kafka;
@@ -99,11 +100,32 @@ class AlertsSecurityTest {
     }
 
     static Stream<Arguments> everyEndpointWithEveryOtherScope() {
+        // Meant for this service, so only the scope is wrong: tokens minted for other services are 401 (below).
         Map<String, Supplier<String>> scopes = Map.of(
-                "worker", TestTokens::worker,
-                "subscriber", TestTokens::subscriber);
+                "worker", () -> TestTokens.forAudiences(List.of(Audiences.ALERT_CONSUMER), Scopes.WRITE),
+                "subscriber", () -> TestTokens.forAudiences(List.of(Audiences.ALERT_CONSUMER), Scopes.SUBSCRIBE));
         return Stream.of(Endpoint.values()).flatMap(endpoint -> scopes.entrySet().stream()
                 .map(scope -> Arguments.of(endpoint, scope.getKey(), scope.getValue())));
+    }
+
+    static Stream<Arguments> everyEndpointWithTokensForOtherServices() {
+        Map<String, Supplier<String>> tokens = Map.of(
+                "worker (for progress-service)", TestTokens::worker,
+                "subscriber (for notifier-service)", TestTokens::subscriber,
+                "subscriber without projects", () -> TestTokens.withoutProjects(Scopes.SUBSCRIBE));
+        return Stream.of(Endpoint.values()).flatMap(endpoint -> tokens.entrySet().stream()
+                .map(token -> Arguments.of(endpoint, token.getKey(), token.getValue())));
+    }
+
+    /** Tokens as really minted for the other services: not meant for this one, whatever their scope. */
+    @ParameterizedTest(name = "{0} with a {1} token: 401")
+    @MethodSource("everyEndpointWithTokensForOtherServices")
+    void aTokenMeantForAnotherServiceIsUnauthorized(Endpoint endpoint, String who, Supplier<String> token) {
+        Response response = endpoint.get(withToken(token.get()));
+
+        response.then().statusCode(401).contentType(PROBLEM)
+                .header("WWW-Authenticate", containsString("error=\"invalid_token\""))
+                .body("status", equalTo(401));
     }
 
     @ParameterizedTest(name = "{0} with a {1} token: 403")
@@ -139,7 +161,7 @@ class AlertsSecurityTest {
     @Test
     void authenticationComesBeforeParameterValidation() {
         given().queryParam("type", "sleeping").get("/api/alerts").then().statusCode(401).contentType(PROBLEM);
-        withToken(TestTokens.subscriber()).queryParam("type", "sleeping").get("/api/alerts").then().statusCode(403);
+        withToken(TestTokens.forAudiences(List.of(Audiences.ALERT_CONSUMER), Scopes.SUBSCRIBE)).queryParam("type", "sleeping").get("/api/alerts").then().statusCode(403);
     }
 
     /** The API reads only: a body is refused before anything looks at it. */

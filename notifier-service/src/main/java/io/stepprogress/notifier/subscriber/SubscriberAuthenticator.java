@@ -20,8 +20,10 @@ import org.jboss.logging.Logger;
  * <ul>
  *   <li>no credential: 401; a token that is malformed, unsigned, tampered with, signed by a key we do not
  *       trust, from another issuer, or expired: 401 (problem+json with a {@code WWW-Authenticate} challenge);</li>
- *   <li>a valid token without scope {@value Scopes#SUBSCRIBE} (a worker's, an operator's): 403; a subscriber
- *       token whose project patterns do not cover the project: 403.</li>
+ *   <li>a token meant for another service (audience other than notifier-service, as worker and operator
+ *       tokens are): 401;</li>
+ *   <li>a valid token without scope {@value Scopes#SUBSCRIBE}: 403; a subscriber token that names no project
+ *       (no {@code projects} claim, or an empty one) or whose patterns do not cover the project: 403.</li>
  * </ul>
  * With several candidates (a header and cookies), the first that is good enough wins; otherwise the most
  * telling refusal is reported (a 403 over a 401: the caller does hold a valid token, for something else).
@@ -79,6 +81,11 @@ public class SubscriberAuthenticator {
             return Outcome.refused(Refusal.SCOPE, AccessDenied.scope());
         }
         var projects = TokenProjects.of(jwt);
+        if (projects.patterns().isEmpty()) {
+            // Minted without the claim (or with an empty one): it opens nothing, not even a session whose
+            // cookie would then be refused on every read.
+            return Outcome.refused(Refusal.PROJECT, AccessDenied.noProjects());
+        }
         if (projectId != null && !projects.allows(projectId)) {
             return Outcome.refused(Refusal.PROJECT, AccessDenied.project(projectId));
         }

@@ -39,7 +39,7 @@ class SessionTest {
     @Test
     void aSingleProjectTokenBecomesACookieForThatProjectsApiOnly() throws Exception {
         String projectId = id("single");
-        TokenIssuer.IssuedToken issued = TestTokens.issuer().issue("user-1", List.of(Scopes.SUBSCRIBE),
+        TokenIssuer.IssuedToken issued = TestTokens.subscriberIssuer().issue("user-1", List.of(Scopes.SUBSCRIBE),
                 ProjectPatterns.of(projectId), Duration.ofMinutes(10));
 
         HttpResponse<String> response = Http.send("POST", uri("api/session"), Http.bearer(issued.token()));

@@ -11,6 +11,8 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stepprogress.notifier.readmodel.ProjectReadModel;
 import io.stepprogress.notifier.support.Http;
+import io.stepprogress.security.Audiences;
+import io.stepprogress.security.ProjectPatterns;
 import io.stepprogress.security.Scopes;
 import io.stepprogress.testkit.Events;
 import io.stepprogress.testkit.PrometheusMetrics;
@@ -83,6 +85,10 @@ class SubscriberAccessMatrixTest {
         bad.put("unknown key", TestTokens.unknownKey(Scopes.SUBSCRIBE));
         bad.put("expired", TestTokens.expired(Scopes.SUBSCRIBE));
         bad.put("wrong issuer", TestTokens.wrongIssuer(Scopes.SUBSCRIBE));
+        bad.put("wrong audience", TestTokens.wrongAudience(Scopes.SUBSCRIBE));
+        // Real tokens for the other services: not meant for this one.
+        bad.put("worker token (for progress-service)", TestTokens.worker());
+        bad.put("operator token (for progress, audit, alert)", TestTokens.operator());
         double refusedBefore = refused("unauthenticated");
         int overviewBefore = readModel.overviewSubscriberCount();
 
@@ -106,8 +112,8 @@ class SubscriberAccessMatrixTest {
         soft.assertAll();
 
         assertNothingRegistered(overviewBefore);
-        // 2 stream endpoints x (none, basic, 6 bearer, 6 cookie)
-        assertThat(refused("unauthenticated") - refusedBefore).isEqualTo(2 * 14);
+        // 2 stream endpoints x (none, basic, each bad token as bearer and as cookie)
+        assertThat(refused("unauthenticated") - refusedBefore).isEqualTo(2 * (2 + 2 * bad.size()));
     }
 
     @Test
@@ -115,7 +121,11 @@ class SubscriberAccessMatrixTest {
         int overviewBefore = readModel.overviewSubscriberCount();
         SoftAssertions soft = new SoftAssertions();
         for (Endpoint endpoint : Endpoint.values()) {
-            for (var token : Map.of("worker", TestTokens.worker(), "operator", TestTokens.operator()).entrySet()) {
+            // Meant for this service, so only the scope is wrong.
+            for (var token : Map.of(
+                    "write scope", TestTokens.forAudiences(List.of(Audiences.NOTIFIER_SERVICE), Scopes.WRITE),
+                    "operator scope", TestTokens.forAudiences(List.of(Audiences.NOTIFIER_SERVICE), Scopes.OPERATOR))
+                    .entrySet()) {
                 expect(soft, endpoint, token.getKey() + " bearer", Http.bearer(token.getValue()), 403,
                         "insufficient_scope", false);
                 if (endpoint != Endpoint.SESSION) {
@@ -141,9 +151,35 @@ class SubscriberAccessMatrixTest {
         assertNothingRegistered(overviewBefore);
     }
 
+    /** A mis-minted subscriber token (no projects claim) opens nothing: no session, no stream, no snapshot. */
+    @Test
+    void aSubscriberTokenThatNamesNoProjectIs403Everywhere() throws Exception {
+        int overviewBefore = readModel.overviewSubscriberCount();
+        SoftAssertions soft = new SoftAssertions();
+        for (var token : Map.of("no projects claim", TestTokens.withoutProjects(Scopes.SUBSCRIBE),
+                "projects []", emptyProjects()).entrySet()) {
+            for (Endpoint endpoint : Endpoint.values()) {
+                expect(soft, endpoint, token.getKey() + " bearer", Http.bearer(token.getValue()), 403,
+                        "insufficient_scope", false);
+                if (endpoint != Endpoint.SESSION) {
+                    expect(soft, endpoint, token.getKey() + " cookie", Http.cookie(token.getValue()), 403,
+                            "insufficient_scope", false);
+                }
+            }
+        }
+        soft.assertAll();
+        assertNothingRegistered(overviewBefore);
+    }
+
+    private static String emptyProjects() {
+        return TestTokens.subscriberIssuer().issue("test", List.of(Scopes.SUBSCRIBE), ProjectPatterns.of(),
+                Duration.ofMinutes(5)).token();
+    }
+
     @Test
     void aRefusedSessionSetsNoCookie() {
-        for (String token : List.of(TestTokens.expired(Scopes.SUBSCRIBE), TestTokens.worker())) {
+        for (String token : List.of(TestTokens.expired(Scopes.SUBSCRIBE), TestTokens.worker(),
+                TestTokens.withoutProjects(Scopes.SUBSCRIBE), emptyProjects())) {
             HttpResponse<String> response = Http.send("POST", uri(Endpoint.SESSION), Http.bearer(token));
             assertThat(response.statusCode()).isIn(401, 403);
             assertThat(response.headers().allValues("Set-Cookie")).isEmpty();

@@ -21,10 +21,12 @@ import org.jboss.logging.Logger;
  * Issues the short-lived tokens a host app hands to a browser so it can follow one project on
  * notifier-service: scope {@value Scopes#SUBSCRIBE} only, {@code projects} = exactly that project.
  * <p>
- * Deployment: notifier-service accepts these tokens only when the public half of this signing key is in its
- * verification key set ({@code mp.jwt.verify.publickey} / {@code mp.jwt.verify.publickey.location}), and
- * the issuer here is {@code mp.jwt.verify.issuer}, the one every service checks. To rotate, publish the new
- * public key next to the old one first, then switch this key.
+ * Deployment: this is the <em>subscriber</em> key, not the authority key that signs worker and operator
+ * tokens. Only notifier-service has its public half in its verification key set; this service and the
+ * consumers do not trust it, so whoever takes it from here can mint browser tokens and nothing else. The
+ * tokens carry audience {@code notifier-service} and the issuer here is {@code mp.jwt.verify.issuer}, the one
+ * every service checks. To rotate, publish the new public key next to the old one in notifier-service's
+ * set first, then switch this key.
  * <p>
  * Created at startup ({@link Startup}) so a key that is set but unreadable stops the service at once
  * instead of failing the first request.

@@ -17,6 +17,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.stepprogress.progress.support.NoTrace;
+import io.stepprogress.security.Audiences;
 import io.stepprogress.security.Scopes;
 import io.stepprogress.testkit.TestTokens;
 import jakarta.inject.Inject;
@@ -91,17 +92,27 @@ class SecurityMatrixTest {
                 new Attack("unknown key", 401, INVALID, () -> TestTokens.bearer(TestTokens.unknownKey(Scopes.WRITE))),
                 new Attack("expired", 401, "expired", () -> TestTokens.bearer(TestTokens.expired(Scopes.WRITE))),
                 new Attack("wrong issuer", 401, INVALID, () -> TestTokens.bearer(TestTokens.wrongIssuer(Scopes.WRITE))),
+                new Attack("wrong audience", 401, INVALID, () -> TestTokens.bearer(TestTokens.wrongAudience(Scopes.WRITE))),
+                new Attack("subscriber token (for notifier-service)", 401, INVALID,
+                        () -> TestTokens.bearer(TestTokens.subscriber())),
+                new Attack("write token signed by the subscriber key", 401, INVALID,
+                        () -> TestTokens.bearer(TestTokens.forgedWithSubscriberKey(Scopes.WRITE))),
+                new Attack("operator token signed by the subscriber key", 401, INVALID,
+                        () -> TestTokens.bearer(TestTokens.forgedWithSubscriberKey(Scopes.OPERATOR))),
                 new Attack("Basic scheme", 401, MISSING, () -> "Basic xyz"));
     }
 
     static List<Attack> forbidden() {
         return List.of(
-                new Attack("subscriber token (wrong scope)", 403, "scope",
-                        () -> TestTokens.bearer(TestTokens.subscriber())),
+                new Attack("subscribe scope for progress-service (wrong scope)", 403, "scope",
+                        () -> TestTokens.bearer(TestTokens.forAudiences(List.of(Audiences.PROGRESS_SERVICE),
+                                Scopes.SUBSCRIBE))),
                 new Attack("operator token (wrong scope)", 403, "scope",
                         () -> TestTokens.bearer(TestTokens.operator())),
                 new Attack("worker for other-* (wrong project)", 403, "not valid for project",
-                        () -> TestTokens.bearer(TestTokens.worker("other-*"))));
+                        () -> TestTokens.bearer(TestTokens.worker("other-*"))),
+                new Attack("worker without a projects claim (no project)", 403, "not valid for project",
+                        () -> TestTokens.bearer(TestTokens.withoutProjects(Scopes.WRITE))));
     }
 
     static Stream<Arguments> everyEndpointTimesEveryAttack() {

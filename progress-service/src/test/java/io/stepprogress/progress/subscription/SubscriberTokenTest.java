@@ -15,6 +15,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import io.stepprogress.progress.support.NoTrace;
+import io.stepprogress.security.Audiences;
 import io.stepprogress.security.DevKeys;
 import io.stepprogress.security.Scopes;
 import io.stepprogress.security.TokenClaims;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
@@ -105,6 +107,7 @@ class SubscriberTokenTest {
                 .statusCode(400).contentType("application/problem+json");
     }
 
+    /** Signed by the subscriber key, which this service does not trust, and meant for notifier-service. */
     @Test
     void aSubscriberTokenCannotWriteNorRead() throws Exception {
         String project = newProjectId("sub");
@@ -113,13 +116,25 @@ class SubscriberTokenTest {
 
         given().header("Authorization", TestTokens.bearer(token)).contentType("application/json")
                 .body(Map.of("steps", plan("a"))).put("/api/projects/{p}/initialization", project).then()
-                .statusCode(403).contentType("application/problem+json");
+                .statusCode(401).contentType("application/problem+json");
         given().header("Authorization", TestTokens.bearer(token)).get("/api/projects/{p}/progress", project).then()
-                .statusCode(403);
+                .statusCode(401);
         given().header("Authorization", TestTokens.bearer(token)).contentType("application/json")
                 .post("/api/projects/{p}/subscriber-tokens", project)
-                .then().statusCode(403);
+                .then().statusCode(401);
         NoTrace.assertNeverStarted(dataSource, project);
+    }
+
+    @Test
+    void subscriberTokensAreSignedByTheSubscriberKeyForNotifierServiceAndNameTheirProject() throws Exception {
+        String token = asWorker().contentType("application/json")
+                .post("/api/projects/{p}/subscriber-tokens", newProjectId("sub")).then().statusCode(201)
+                .extract().path("token");
+
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setCompactSerialization(token);
+        assertThat(jws.getKeyIdHeaderValue()).isEqualTo(DevKeys.temporary().subscriberKey().keyId());
+        assertThat(verify(token).getAudience()).containsExactly(Audiences.NOTIFIER_SERVICE);
     }
 
     @Test
@@ -144,8 +159,9 @@ class SubscriberTokenTest {
     private static JwtClaims verify(String token) throws Exception {
         return new JwtConsumerBuilder()
                 .setVerificationKeyResolver(new JwksVerificationKeyResolver(
-                        new JsonWebKeySet(DevKeys.temporary().publicJwks()).getJsonWebKeys()))
+                        new JsonWebKeySet(DevKeys.temporary().subscriberKey().publicJwks()).getJsonWebKeys()))
                 .setExpectedIssuer(TokenClaims.DEFAULT_ISSUER)
+                .setExpectedAudience(Audiences.NOTIFIER_SERVICE)
                 .setRequireExpirationTime()
                 .setRequireSubject()
                 .build()

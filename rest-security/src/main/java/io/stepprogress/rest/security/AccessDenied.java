@@ -15,6 +15,11 @@ public class AccessDenied extends ProblemException {
         return new AccessDenied("the token's scope does not allow this request");
     }
 
+    /** A token without projects (or with an empty list): every project must be said, as {@code ["*"]}. */
+    public static AccessDenied noProjects() {
+        return new AccessDenied("the token names no project");
+    }
+
     public static AccessDenied project(String projectId) {
         return new AccessDenied("the token is not valid for project '" + projectId + "'");
     }

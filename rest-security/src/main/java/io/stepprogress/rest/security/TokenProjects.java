@@ -10,7 +10,11 @@ import java.util.Collection;
 import java.util.List;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
-/** The {@code projects} claim of a verified token. A claim we cannot read grants nothing (fail closed). */
+/**
+ * The {@code projects} claim of a verified token. A claim we cannot read, and a missing one, grant nothing
+ * (fail closed): every project is said explicitly as {@code ["*"]}, so a token minted without the claim by
+ * mistake opens no project instead of all of them.
+ */
 public final class TokenProjects {
 
     private TokenProjects() {
@@ -18,7 +22,7 @@ public final class TokenProjects {
 
     public static ProjectPatterns of(JsonWebToken token) {
         if (token == null || !token.containsClaim(TokenClaims.PROJECTS)) {
-            return ProjectPatterns.any();
+            return ProjectPatterns.of();
         }
         Object claim = token.getClaim(TokenClaims.PROJECTS);
         List<String> patterns = new ArrayList<>();

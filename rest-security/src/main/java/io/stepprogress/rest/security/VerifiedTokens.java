@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.SecretKey;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -22,8 +23,12 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * cache under both Quarkus's bearer authentication and notifier's cookie check.
  * <p>
  * Only tokens that verified enter, so garbage cannot fill it. An entry leaves at the token's expiry, after
- * which the token goes through the parser again (and its clock-skew rule). The trusted keys change only
- * with a restart, which empties it.
+ * which the token goes through the parser again (and its clock-skew rule).
+ * <p>
+ * Revocation: when the trusted keys are a file ({@code mp.jwt.verify.publickey.location}), it is looked at
+ * again at most once a second ({@link TrustedKeys}). When it has changed, every entry verified with the old
+ * set is dropped and tokens are verified with the new set only: a token signed by a removed key is refused
+ * within about a second, without a restart, and a key added to the file is trusted as soon.
  */
 @Decorator
 @Priority(1)
@@ -32,28 +37,59 @@ public class VerifiedTokens implements JWTParser {
     /** Bounds the memory: past it the map starts over, which only costs re-verification. */
     static final int MAX_ENTRIES = 10_000;
 
-    private final Map<String, JsonWebToken> verified = new ConcurrentHashMap<>();
+    /** A verified token and the version of the trusted keys that verified it. */
+    private record Verified(JsonWebToken token, long keys) {
+    }
+
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+    private volatile long cachedKeys;
 
     @Inject
     @Delegate
     @Any
     JWTParser delegate;
 
+    @Inject
+    JWTAuthContextInfo context;
+
+    private volatile Optional<TrustedKeys> trusted;
+
     @Override
     public JsonWebToken parse(String token) throws ParseException {
-        JsonWebToken known = verified.get(token);
+        TrustedKeys.Version keys = trustedKeys().map(TrustedKeys::current).orElse(null);
+        long version = keys == null ? 0 : keys.number();
+        if (version != cachedKeys) {
+            // Entries of another version would be refused one by one below; dropping them frees the memory.
+            verified.clear();
+            cachedKeys = version;
+        }
+        Verified known = verified.get(token);
         if (known != null) {
-            if (System.currentTimeMillis() / 1000 < known.getExpirationTime()) {
-                return known;
+            if (known.keys() == version && System.currentTimeMillis() / 1000 < known.token().getExpirationTime()) {
+                return known.token();
             }
             verified.remove(token);
         }
-        JsonWebToken parsed = delegate.parse(token);
+        // Version 0 is what the delegate loaded at start; after a change, only the file's current content.
+        JsonWebToken parsed = version == 0 ? delegate.parse(token) : delegate.parse(token, keys.context());
         if (verified.size() >= MAX_ENTRIES) {
             verified.clear();
         }
-        verified.put(token, parsed);
+        verified.put(token, new Verified(parsed, version));
         return parsed;
+    }
+
+    private Optional<TrustedKeys> trustedKeys() {
+        Optional<TrustedKeys> keys = trusted;
+        if (keys == null) {
+            synchronized (this) {
+                if (trusted == null) {
+                    trusted = Optional.ofNullable(TrustedKeys.watching(context));
+                }
+                keys = trusted;
+            }
+        }
+        return keys;
     }
 
     // Parsing with other keys or settings, verification with explicit keys, decryption: not cached.
