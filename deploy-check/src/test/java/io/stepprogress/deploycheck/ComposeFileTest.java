@@ -154,6 +154,51 @@ class ComposeFileTest {
         assertThat(Repository.resolve("deploy/postgres/init/10-create-databases.sh")).isRegularFile().isExecutable();
     }
 
+    /**
+     * progress-service's write path, migrations and relay log in as three roles the init script creates: only the
+     * relay's has REPLICATION, the migrations' owns the database, and each login's password is the one the script
+     * gave that role.
+     */
+    @Test
+    void progressServiceLogsInAsThreeRolesOnlyTheRelaysWithReplication() throws IOException {
+        String script = Files.readString(Repository.resolve("deploy/postgres/init/10-create-databases.sh"));
+        Map<String, String> attributes = new LinkedHashMap<>();
+        Map<String, String> passwordVariable = new LinkedHashMap<>();
+        Matcher role = Pattern.compile("CREATE ROLE (\\w+) ([A-Z ]*)PASSWORD :'(\\w+)';").matcher(script);
+        while (role.find()) {
+            attributes.put(role.group(1), " " + role.group(2).trim() + " ");
+            Matcher set = Pattern.compile("--set " + role.group(3) + "=\"\\$(\\w+)\"").matcher(script);
+            assertThat(set.find()).as("psql variable %s is set from the environment", role.group(3)).isTrue();
+            passwordVariable.put(role.group(1), set.group(1));
+        }
+        Matcher owner = Pattern.compile("CREATE DATABASE progress OWNER (\\w+);").matcher(script);
+        assertThat(owner.find()).as("the init script creates database progress").isTrue();
+
+        Map<String, String> env = COMPOSE.environment("progress-service");
+        String app = env.get("QUARKUS_DATASOURCE_USERNAME");
+        String migrations = env.get("QUARKUS_FLYWAY_USERNAME");
+        String relay = env.get("PROGRESS_RELAY_USERNAME");
+        assertThat(Set.of(app, migrations, relay)).as("three different logins").hasSize(3);
+        assertThat(migrations).as("Flyway migrates as the database's owner").isEqualTo(owner.group(1));
+        assertThat(attributes).containsKeys(app, migrations, relay);
+        assertThat(attributes.get(relay)).contains(" REPLICATION ");
+        assertThat(attributes.get(app)).contains(" NOREPLICATION ");
+        assertThat(attributes.get(migrations)).contains(" NOREPLICATION ");
+        assertThat(script).containsPattern("GRANT CONNECT ON DATABASE progress TO (" + app + ", " + relay + "|"
+                + relay + ", " + app + ");");
+
+        Map<String, String> postgres = COMPOSE.environment("postgres");
+        Map<String, String> logins = Map.of("QUARKUS_DATASOURCE_PASSWORD", app, "QUARKUS_FLYWAY_PASSWORD", migrations,
+                "PROGRESS_RELAY_PASSWORD", relay);
+        logins.forEach((passwordEnv, login) -> {
+            String variable = passwordVariable.get(login);
+            assertThat(env.get(passwordEnv)).as("%s is role %s's password", passwordEnv, login)
+                    .startsWith("${" + variable + ":?");
+            assertThat(postgres.get(variable)).as("postgres gets %s for its init script", variable)
+                    .startsWith("${" + variable + ":?");
+        });
+    }
+
     @Test
     void prometheusScrapesTheComposeServicesOnTheirManagementPorts() {
         Map<String, Object> config = yaml(Repository.resolve("deploy/prometheus/prometheus.yml"));

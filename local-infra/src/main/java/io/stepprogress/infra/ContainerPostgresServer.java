@@ -57,6 +57,11 @@ public final class ContainerPostgresServer implements PostgresServer {
     }
 
     @Override
+    public void ensureLoginRole(String name, String password, boolean replication) {
+        Databases.ensureLoginRole(this, name, password, replication);
+    }
+
+    @Override
     public void close() {
         container.stop();
     }

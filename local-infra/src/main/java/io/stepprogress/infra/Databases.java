@@ -8,12 +8,13 @@ import java.sql.Statement;
 import java.util.Properties;
 import java.util.regex.Pattern;
 
-/** Database creation shared by the PostgreSQL servers. */
+/** Database and role creation shared by the PostgreSQL servers. */
 final class Databases {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
     private static final String DUPLICATE_DATABASE = "42P04";
     private static final String UNIQUE_VIOLATION = "23505";
+    private static final String DUPLICATE_OBJECT = "42710";
 
     private Databases() {
     }
@@ -34,9 +35,7 @@ final class Databases {
     }
 
     static void createIfMissing(PostgresServer server, String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("Not a plain database name (letters, digits, _; at most 63): " + name);
-        }
+        checkName(name, "database");
         try (Connection connection = connect(server.jdbcUrl("postgres"), server.username(), server.password())) {
             try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
                 exists.setString(1, name);
@@ -54,6 +53,39 @@ final class Databases {
             if (!DUPLICATE_DATABASE.equals(e.getSQLState()) && !UNIQUE_VIOLATION.equals(e.getSQLState())) {
                 throw new IllegalStateException("Could not create database " + name + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * Creates the login role unless it exists, then sets its attributes and password either way: a kept data
+     * directory (the local stack) converges on what is asked now, and two JVMs creating it at once both succeed.
+     */
+    static void ensureLoginRole(PostgresServer server, String name, String password, boolean replication) {
+        checkName(name, "role");
+        if (password == null) {
+            throw new IllegalArgumentException("Role " + name + " needs a password");
+        }
+        String attributes = "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS "
+                + (replication ? "REPLICATION" : "NOREPLICATION");
+        try (Connection connection = connect(server.jdbcUrl("postgres"), server.username(), server.password());
+             Statement sql = connection.createStatement()) {
+            try {
+                sql.execute("CREATE ROLE \"" + name + "\" " + attributes);
+            } catch (SQLException e) {
+                if (!DUPLICATE_OBJECT.equals(e.getSQLState()) && !UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw e;
+                }
+            }
+            // ALTER ROLE takes no bind parameters; a literal with its quotes doubled cannot end early.
+            sql.execute("ALTER ROLE \"" + name + "\" " + attributes + " PASSWORD '" + password.replace("'", "''") + "'");
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not create role " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkName(String name, String kind) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("Not a plain " + kind + " name (letters, digits, _; at most 63): " + name);
         }
     }
 }

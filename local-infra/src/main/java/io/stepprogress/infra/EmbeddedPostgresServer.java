@@ -77,6 +77,11 @@ public final class EmbeddedPostgresServer implements PostgresServer {
         Databases.createIfMissing(this, name);
     }
 
+    @Override
+    public void ensureLoginRole(String name, String password, boolean replication) {
+        Databases.ensureLoginRole(this, name, password, replication);
+    }
+
     public int port() {
         return postgres.getPort();
     }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stepprogress.security.DevKeys;
 import java.nio.file.Files;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -45,6 +47,38 @@ class InfrastructureTestResourceTest {
         try (Connection again = Databases.connect(shared.postgres().jdbcUrl("resource_test"),
                 shared.postgres().username(), shared.postgres().password())) {
             assertThat(again.isValid(1)).isTrue();
+        }
+    }
+
+    @Test
+    void givesTheDatasourceAndTheRelayRolesOfTheirOwnAndMigratesAsTheSuperuser() throws Exception {
+        InfrastructureTestResource resource = new InfrastructureTestResource();
+        resource.init(Map.of("database", "roles_test", "app-role", "roles_test_app", "relay-role", "roles_test_relay"));
+
+        Map<String, String> config = resource.start();
+        // Started twice, as by two test profiles: the roles exist already and that is fine.
+        assertThat(resource.start()).isEqualTo(config);
+
+        PostgresServer postgres = Infrastructure.shared().postgres();
+        assertThat(config).containsEntry("quarkus.datasource.username", "roles_test_app")
+                .containsEntry("progress.relay.username", "roles_test_relay")
+                .containsEntry("quarkus.flyway.username", postgres.username())
+                .containsEntry("quarkus.flyway.password", postgres.password());
+        assertThat(replication(config, "quarkus.datasource")).isFalse();
+        assertThat(replication(config, "progress.relay")).isTrue();
+    }
+
+    /** Logs in as the configured user and asks whether it has REPLICATION. */
+    private static boolean replication(Map<String, String> config, String prefix) throws Exception {
+        try (Connection connection = Databases.connect(config.get("quarkus.datasource.jdbc.url"),
+                config.get(prefix + ".username"), config.get(prefix + ".password"));
+             Statement sql = connection.createStatement();
+             ResultSet row = sql.executeQuery("SELECT current_user, rolreplication, rolsuper FROM pg_roles "
+                     + "WHERE rolname = current_user")) {
+            assertThat(row.next()).isTrue();
+            assertThat(row.getString(1)).isEqualTo(config.get(prefix + ".username"));
+            assertThat(row.getBoolean(3)).as("superuser").isFalse();
+            return row.getBoolean(2);
         }
     }
 }

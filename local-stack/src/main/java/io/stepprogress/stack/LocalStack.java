@@ -94,6 +94,9 @@ public final class LocalStack implements AutoCloseable {
     /** The demo worker's projects, and what the printed login link opens. */
     public static final String DEMO_PROJECTS = "demo-*";
     private static final Duration DEMO_WORKER_TOKEN_TTL = Duration.ofDays(7);
+    /** progress-service's write path (no REPLICATION, no DDL) and outbox relay (REPLICATION) logins. */
+    static final String PROGRESS_APP_ROLE = "progress_app";
+    static final String PROGRESS_RELAY_ROLE = "progress_relay";
 
     private final Options options;
     private final EmbeddedPostgresServer postgres;
@@ -150,6 +153,11 @@ public final class LocalStack implements AutoCloseable {
             if (service.database() != null) {
                 postgres.createDatabaseIfMissing(service.database());
             }
+            if (service == Service.PROGRESS) {
+                // Migrations run as the superuser; the write path and the relay get roles of their own.
+                postgres.ensureLoginRole(PROGRESS_APP_ROLE, PROGRESS_APP_ROLE, false);
+                postgres.ensureLoginRole(PROGRESS_RELAY_ROLE, PROGRESS_RELAY_ROLE, true);
+            }
             ServiceProcess process = new ServiceProcess(service, jar(service), options.ports().get(service),
                     options.managementPorts().get(service), environment(service),
                     logs.resolve(service.module() + ".log"));
@@ -181,6 +189,14 @@ public final class LocalStack implements AutoCloseable {
             env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(service.database()));
             env.put("QUARKUS_DATASOURCE_USERNAME", postgres.username());
             env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
+        }
+        if (service == Service.PROGRESS) {
+            env.put("QUARKUS_DATASOURCE_USERNAME", PROGRESS_APP_ROLE);
+            env.put("QUARKUS_DATASOURCE_PASSWORD", PROGRESS_APP_ROLE);
+            env.put("QUARKUS_FLYWAY_USERNAME", postgres.username());
+            env.put("QUARKUS_FLYWAY_PASSWORD", postgres.password());
+            env.put("PROGRESS_RELAY_USERNAME", PROGRESS_RELAY_ROLE);
+            env.put("PROGRESS_RELAY_PASSWORD", PROGRESS_RELAY_ROLE);
         }
         return env;
     }

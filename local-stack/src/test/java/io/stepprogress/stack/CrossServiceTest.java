@@ -24,6 +24,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -117,6 +122,7 @@ class CrossServiceTest {
                     "/api/projects/" + project + "/progress").path("status").asText()));
         }
         assertAuditHasEachSequenceOnce(failed, 3);
+        assertProgressServiceLogsInAsItsWritePathAndRelayUsers();
         await().atMost(WAIT).until(() -> metric(Service.ALERT, "progress_initializations_finished_total",
                 "outcome", "failed") >= 1);
         await().atMost(WAIT).until(() -> json(Service.ALERT, "/api/alerts").toString().contains(failed));
@@ -287,6 +293,23 @@ class CrossServiceTest {
         }
         System.out.printf("E2E %s: acknowledged updates=%d failed writes=%d audit rows=%d duplicates in audit=0 lost=0%n",
                 fault, load.acknowledged.get(), load.failures.get(), received);
+    }
+
+    /** The launcher hands progress-service the two least-privilege logins, not the superuser. */
+    private void assertProgressServiceLogsInAsItsWritePathAndRelayUsers() throws SQLException {
+        var postgres = stack.postgres();
+        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl("progress"), postgres.username(),
+                postgres.password()); Statement sql = connection.createStatement()) {
+            try (ResultSet rows = sql.executeQuery("SELECT DISTINCT a.usename, r.rolreplication FROM pg_stat_activity a "
+                    + "JOIN pg_roles r ON r.rolname = a.usename WHERE a.datname = 'progress' AND a.pid <> pg_backend_pid()")) {
+                Map<String, Boolean> users = new java.util.HashMap<>();
+                while (rows.next()) {
+                    users.put(rows.getString(1), rows.getBoolean(2));
+                }
+                assertThat(users).containsExactlyInAnyOrderEntriesOf(Map.of(LocalStack.PROGRESS_APP_ROLE, false,
+                        LocalStack.PROGRESS_RELAY_ROLE, true));
+            }
+        }
     }
 
     private void assertAuditHasEachSequenceOnce(String project, long lastSequence) {

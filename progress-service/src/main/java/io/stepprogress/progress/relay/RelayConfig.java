@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "progress.relay")
 public interface RelayConfig {
@@ -22,6 +23,14 @@ public interface RelayConfig {
 
     @WithDefault("1")
     short replicationFactor();
+
+    /**
+     * The relay's own login (REPLICATION; reads the outbox, writes its offsets and heartbeats), so the write path's
+     * datasource user needs neither. It connects to the datasource's database.
+     */
+    String username();
+
+    Optional<String> password();
 
     @WithDefault("progress_outbox")
     String slotName();

@@ -1,13 +1,15 @@
 package io.stepprogress.progress.relay;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** The Debezium engine's configuration, derived from the service's datasource and {@link RelayConfig}. */
+/**
+ * The Debezium engine's configuration: the datasource's database, streamed and its offsets kept as the relay's
+ * own user ({@link RelayConfig#username()}), and the rest from {@link RelayConfig}.
+ */
 @ApplicationScoped
 public class RelayEngineProperties {
 
@@ -21,13 +23,11 @@ public class RelayEngineProperties {
     private final String password;
 
     RelayEngineProperties(RelayConfig config,
-                          @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
-                          @ConfigProperty(name = "quarkus.datasource.username") String username,
-                          @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+                          @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl) {
         this.config = config;
         this.jdbcUrl = jdbcUrl;
-        this.username = username;
-        this.password = password.orElse("");
+        this.username = config.username();
+        this.password = config.password().orElse("");
     }
 
     public Properties build() {
@@ -50,6 +50,7 @@ public class RelayEngineProperties {
         props.setProperty("plugin.name", "pgoutput");
         props.setProperty("slot.name", config.slotName());
         props.setProperty("publication.name", config.publicationName());
+        // CREATE/ALTER PUBLICATION needs table ownership, which the relay's user has not: V1 creates it.
         props.setProperty("publication.autocreate.mode", "disabled");
         props.setProperty("table.include.list", "public.outbox_event,public.relay_heartbeat");
         props.setProperty("snapshot.mode", "no_data");

@@ -16,6 +16,7 @@ import io.stepprogress.event.ProgressTopics;
 import io.stepprogress.event.StepProgressUpdated;
 import io.stepprogress.event.StepStatus;
 import io.stepprogress.progress.initialization.InitializationService;
+import io.stepprogress.progress.support.MigrationUser;
 import io.stepprogress.progress.support.ProgressTopicTail;
 import io.stepprogress.progress.support.ProgressTopicTail.Received;
 import jakarta.inject.Inject;
@@ -98,7 +99,7 @@ class OutboxRelayTest {
     @Test
     void heartbeatsMoveTheSlotForwardOnAQuietDatabase() throws Exception {
         long target;
-        try (Connection connection = dataSource.getConnection(); Statement sql = connection.createStatement()) {
+        try (Connection connection = MigrationUser.connect(); Statement sql = connection.createStatement()) {
             // WAL the relay has no interest in: without heartbeats, the slot would retain it.
             sql.execute("CREATE TABLE IF NOT EXISTS wal_noise (id serial PRIMARY KEY, filler text)");
             sql.execute("INSERT INTO wal_noise (filler) SELECT repeat('x', 200) FROM generate_series(1, 2000)");

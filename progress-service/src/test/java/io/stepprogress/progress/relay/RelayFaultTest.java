@@ -9,10 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stepprogress.infra.Infrastructure;
 import io.stepprogress.infra.KafkaServer;
+import io.stepprogress.progress.support.MigrationUser;
 import io.stepprogress.progress.support.ProgressTopicTail;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -34,9 +34,6 @@ class RelayFaultTest {
 
     @Inject
     OutboxRelay relay;
-
-    @Inject
-    AgroalDataSource dataSource;
 
     private final ProgressTopicTail tail = ProgressTopicTail.shared();
 
@@ -100,7 +97,7 @@ class RelayFaultTest {
         });
         writer.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> tail.hasSequence(project, 20));
-        try (Connection connection = dataSource.getConnection(); Statement sql = connection.createStatement()) {
+        try (Connection connection = MigrationUser.connect(); Statement sql = connection.createStatement()) {
             // What a crash of the relay's side looks like to PostgreSQL: the walsender goes away unannounced.
             sql.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots "
                     + "WHERE slot_name = 'progress_outbox' AND active_pid IS NOT NULL");
