@@ -63,6 +63,7 @@ class RebuildOnAssignmentTest {
         assertThat(metrics.value("progress_initializations_finished_total", "outcome", "failed")).isEqualTo(1);
         assertThat(metrics.value("alert_events_dropped_total")).isEqualTo(1);
         assertThat(metrics.value("progress_initializations_stalled")).isGreaterThanOrEqualTo(1);
+        assertThat(metrics.value("alert_state_rebuild_complete")).isEqualTo(1);
     }
 
     private static List<Map<String, Object>> alerts(String type) {

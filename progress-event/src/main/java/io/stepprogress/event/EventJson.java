@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The one JSON form of the contract: ISO-8601 instants, lower-case enums, unknown fields ignored so
@@ -34,21 +36,51 @@ public final class EventJson {
         }
     }
 
-    /** @throws InvalidEventException when the bytes are not a {@link StepProgressUpdated} */
+    /**
+     * Parses and checks every field a consumer relies on, so that an event with a hole is rejected here, with
+     * its reason, instead of failing later (a NullPointerException in a consumer is retried, not dead-lettered).
+     *
+     * @param json the record value; null (a tombstone) is rejected too
+     * @throws InvalidEventException when the bytes are not a {@link StepProgressUpdated}
+     */
     public static StepProgressUpdated read(byte[] json) {
+        if (json == null) {
+            throw new InvalidEventException("no value (a tombstone): not a StepProgressUpdated");
+        }
+        StepProgressUpdated event;
         try {
-            StepProgressUpdated event = MAPPER.readValue(json, StepProgressUpdated.class);
-            if (event == null || event.eventId() == null || event.projectId() == null
-                    || event.sequence() < 1 || event.initialization() == null) {
-                throw new InvalidEventException("not a StepProgressUpdated: eventId, projectId, sequence >= 1 "
-                        + "and initialization are required");
-            }
-            return event;
+            event = MAPPER.readValue(json, StepProgressUpdated.class);
         } catch (JsonProcessingException e) {
             throw new InvalidEventException("unparseable event: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (event == null) {
+            throw new InvalidEventException("not a StepProgressUpdated: the value is JSON null");
+        }
+        List<String> missing = new ArrayList<>();
+        if (event.eventId() == null) {
+            missing.add("eventId");
+        }
+        if (event.projectId() == null) {
+            missing.add("projectId");
+        }
+        if (event.sequence() < 1) {
+            missing.add("sequence >= 1");
+        }
+        if (event.occurredAt() == null) {
+            missing.add("occurredAt");
+        }
+        if (event.initialization() == null) {
+            missing.add("initialization");
+        } else if (event.initialization().status() == null) {
+            missing.add("initialization.status");
+        }
+        if (!missing.isEmpty()) {
+            throw new InvalidEventException("not a StepProgressUpdated: required " + String.join(", ", missing)
+                    + " missing");
+        }
+        return event;
     }
 
     /** Raised for a record that cannot be a {@link StepProgressUpdated}: a poison message for consumers. */

@@ -54,4 +54,23 @@ class EventJsonTest {
         assertThatThrownBy(() -> EventJson.read("{\"eventId\":\"x\"}".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(EventJson.InvalidEventException.class);
     }
+
+    @Test
+    void rejectsATombstone() {
+        assertThatThrownBy(() -> EventJson.read(null))
+                .isInstanceOf(EventJson.InvalidEventException.class).hasMessageContaining("tombstone");
+        assertThatThrownBy(() -> EventJson.read("null".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(EventJson.InvalidEventException.class).hasMessageContaining("JSON null");
+    }
+
+    @Test
+    void namesEveryMissingRequiredField() {
+        String json = EventJson.write(sample()).replace("\"occurredAt\":\"2026-11-28T10:15:30.123456Z\",", "")
+                .replace("\"status\":\"running\",\"progress\"", "\"progress\"");
+
+        assertThat(json).doesNotContain("occurredAt").contains("\"initialization\":{");
+        assertThatThrownBy(() -> EventJson.read(json.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(EventJson.InvalidEventException.class)
+                .hasMessageContaining("occurredAt").hasMessageContaining("initialization.status");
+    }
 }

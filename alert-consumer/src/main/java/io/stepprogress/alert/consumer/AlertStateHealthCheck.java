@@ -8,7 +8,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Ready once the assigned partitions' history is in memory: before that, stalled initializations would be
- * missing from the gauge and the alert list. (The Kafka consumer has its own check.)
+ * missing from the gauge and the alert list. A history that could not be re-read completely (timeout) keeps
+ * it DOWN for the same reason. (The Kafka consumer has its own check.)
  */
 @Readiness
 @ApplicationScoped
@@ -27,6 +28,7 @@ public class AlertStateHealthCheck implements HealthCheck {
         return HealthCheckResponse.named("alert-state").status(rebuild.ready())
                 .withData("rebuilding", rebuild.rebuilding())
                 .withData("assignedPartitions", rebuild.assigned().toString())
+                .withData("incompletePartitions", rebuild.incomplete().toString())
                 .withData("active", state.active())
                 .withData("stalled", state.stalled())
                 .withData("failed", state.failedAlerts())

@@ -1,5 +1,8 @@
 package io.stepprogress.alert.consumer;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import io.stepprogress.alert.AlertConfig;
@@ -36,8 +39,13 @@ import org.jboss.logging.Logger;
  * whole partition is history), so a new deployment counts from now on instead of counting the topic's past.
  * The group consumer then goes on from there and everything it delivers is live. Revoked partitions are
  * forgotten: their new owner rebuilds them.
+ * <p>
+ * A partition whose history was not fully re-read (timeout, Kafka error) keeps the instance not ready, and
+ * {@code alert_state_rebuild_complete} at 0, until an assignment re-reads it fully or it is revoked: its
+ * stalled initializations may be missing, and an alert list that looks complete but is not would mislead.
  */
 @ApplicationScoped
+@Startup // its gauge exists from the start: 0 until the first assignment's history is in memory
 @Identifier(StateRebuild.NAME)
 @Default // also injected without the identifier, by the consumer and the health check
 public class StateRebuild implements KafkaConsumerRebalanceListener {
@@ -50,13 +58,19 @@ public class StateRebuild implements KafkaConsumerRebalanceListener {
     private final AlertConfig alertConfig;
     private final Config config;
     private final Set<Integer> assigned = ConcurrentHashMap.newKeySet();
+    /** Assigned partitions whose history is not (fully) in memory. */
+    private final Set<Integer> incomplete = ConcurrentHashMap.newKeySet();
     private volatile boolean firstAssignmentDone;
     private volatile boolean rebuilding;
 
-    StateRebuild(Initializations state, AlertConfig alertConfig, Config config) {
+    StateRebuild(Initializations state, AlertConfig alertConfig, Config config, MeterRegistry registry) {
         this.state = state;
         this.alertConfig = alertConfig;
         this.config = config;
+        Gauge.builder("alert.state.rebuild.complete", this, rebuild -> rebuild.ready() ? 1 : 0)
+                .description("1 when the history of every assigned partition is in memory, 0 while it is not "
+                        + "(before the first assignment, while re-reading, after an incomplete re-read)")
+                .strongReference(true).register(registry);
     }
 
     @Override
@@ -79,16 +93,20 @@ public class StateRebuild implements KafkaConsumerRebalanceListener {
                         historyEnds.put(partition, end);
                     }
                 }
-                int replayed = replay(historyEnds);
+                Replay replayed = replay(historyEnds);
+                Set<Integer> notRead = numbers(replayed.incomplete());
+                incomplete.removeAll(numbers(set));
+                incomplete.addAll(notRead);
                 LOG.infof("partitions %s assigned: %d events of history re-read in %d ms, %d initializations active",
-                        numbers(set), replayed, Duration.ofNanos(System.nanoTime() - started).toMillis(),
+                        numbers(set), replayed.applied(), Duration.ofNanos(System.nanoTime() - started).toMillis(),
                         state.active());
             }
             assigned.addAll(numbers(set));
         } catch (RuntimeException e) {
             // Live events still flow; only the initializations that went quiet before the assignment are missing.
-            LOG.errorf(e, "could not re-read the history of partitions %s: state is partial", partitions);
+            LOG.errorf(e, "could not re-read the history of partitions %s: state is partial, not ready", partitions);
             assigned.addAll(numbers(partitions));
+            incomplete.addAll(numbers(partitions));
         } finally {
             rebuilding = false;
             firstAssignmentDone = true;
@@ -99,6 +117,7 @@ public class StateRebuild implements KafkaConsumerRebalanceListener {
     public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         Set<Integer> revoked = numbers(partitions);
         assigned.removeAll(revoked);
+        incomplete.removeAll(revoked);
         state.revoke(revoked);
     }
 
@@ -112,9 +131,17 @@ public class StateRebuild implements KafkaConsumerRebalanceListener {
         return assigned.contains(partition);
     }
 
-    /** Ready once the first assignment has been handled and while no history is being re-read. */
+    /**
+     * Ready once the first assignment has been handled, while no history is being re-read, and when every
+     * assigned partition's history was re-read completely.
+     */
     public boolean ready() {
-        return firstAssignmentDone && !rebuilding;
+        return firstAssignmentDone && !rebuilding && incomplete.isEmpty();
+    }
+
+    /** Assigned partitions whose history was not fully re-read: their quiet initializations may be missing. */
+    public Set<Integer> incomplete() {
+        return Set.copyOf(incomplete);
     }
 
     public boolean rebuilding() {
@@ -125,12 +152,16 @@ public class StateRebuild implements KafkaConsumerRebalanceListener {
         return Set.copyOf(assigned);
     }
 
-    /** Applies [beginning, end) of each partition as history; returns the number of events applied. */
-    private int replay(Map<TopicPartition, Long> historyEnds) {
+    /** What a re-read applied, and the partitions it could not finish. */
+    private record Replay(int applied, Set<TopicPartition> incomplete) {
+    }
+
+    /** Applies [beginning, end) of each partition as history. */
+    private Replay replay(Map<TopicPartition, Long> historyEnds) {
         Map<TopicPartition, Long> remaining = new HashMap<>(historyEnds);
         remaining.values().removeIf(end -> end <= 0);
         if (remaining.isEmpty()) {
-            return 0;
+            return new Replay(0, Set.of());
         }
         int applied = 0;
         int unreadable = 0;
@@ -145,7 +176,7 @@ public class StateRebuild implements KafkaConsumerRebalanceListener {
             });
             while (!remaining.isEmpty()) {
                 if (System.nanoTime() > deadline) {
-                    LOG.warnf("history of partitions %s not fully re-read within %s: state is partial",
+                    LOG.warnf("history of partitions %s not fully re-read within %s: state is partial, not ready",
                             remaining.keySet(), alertConfig.rebuild().timeout());
                     break;
                 }
@@ -168,7 +199,7 @@ public class StateRebuild implements KafkaConsumerRebalanceListener {
         if (unreadable > 0) {
             LOG.warnf("%d unreadable records skipped while re-reading history", unreadable);
         }
-        return applied;
+        return new Replay(applied, Set.copyOf(remaining.keySet()));
     }
 
     private Properties readerProperties() {

@@ -26,8 +26,9 @@ import org.jboss.logging.Logger;
 /**
  * Records every event of {@link ProgressTopics#PROJECT_PROGRESS} once. The record is acknowledged, and its
  * offset committed, only after its transaction committed: a crash in between redelivers it, and the
- * primary key on the event id turns the redelivery into a no-op. Poison goes to the dead-letter topic
- * with its reason and the partition moves on; a database outage is retried, never dead-lettered.
+ * primary key on the event id turns the redelivery into a no-op. Poison (unreadable, rejected by the table,
+ * or a second event for a recorded project sequence) goes to the dead-letter topic with its reason and the
+ * partition moves on; a database outage, however long, and an unreachable dead-letter topic are retried.
  */
 @ApplicationScoped
 @Startup // its meters exist from the start, so dashboards and rate() alerts see zeros, not gaps
@@ -46,6 +47,9 @@ public class AuditConsumer {
     private final Counter duplicates;
     private final Counter deadLettered;
     private final Counter gaps;
+    private final Counter sequenceConflicts;
+    private final Counter writeRetries;
+    private final Counter deadLetterRetries;
 
     AuditConsumer(AuditRecorder recorder, @Channel(DEAD_LETTER_CHANNEL) Emitter<byte[]> deadLetters,
                   MeterRegistry registry) {
@@ -58,6 +62,13 @@ public class AuditConsumer {
                 .description("Unusable records sent to the dead-letter topic").register(registry);
         this.gaps = Counter.builder("audit.sequence.gaps")
                 .description("Events recorded while an earlier sequence of their project is missing").register(registry);
+        this.sequenceConflicts = Counter.builder("audit.sequence.conflicts")
+                .description("Events whose project and sequence are recorded for another event id, dead-lettered")
+                .register(registry);
+        this.writeRetries = Counter.builder("audit.write.retries")
+                .description("Failed attempts to record an event (database unreachable), retried").register(registry);
+        this.deadLetterRetries = Counter.builder("audit.dead.letter.retries")
+                .description("Failed sends to the dead-letter topic, retried").register(registry);
     }
 
     @Incoming(CHANNEL)
@@ -71,21 +82,27 @@ public class AuditConsumer {
             return;
         }
         String payload = new String(record.value(), StandardCharsets.UTF_8);
-        Duration backoff = Duration.ofMillis(200);
+        Backoff backoff = new Backoff();
         while (true) {
             try {
                 AuditRecorder.Outcome outcome = recorder.record(event, payload, record.partition(), record.offset());
                 count(event, outcome);
+                return;
+            } catch (AuditLog.SequenceConflictException e) {
+                sequenceConflicts.increment();
+                deadLetter(record, e.getMessage());
                 return;
             } catch (RuntimeException e) {
                 if (isBadData(e)) {
                     deadLetter(record, "rejected by the audit table: " + rootMessage(e));
                     return;
                 }
-                LOG.warnf("cannot record event %s, retrying in %d ms: %s", event.eventId(), backoff.toMillis(),
+                // Waits as long as the database is down: the connector's unprocessed-record check is off for
+                // this channel (application.properties), so an outage of any length only delays the record.
+                writeRetries.increment();
+                LOG.warnf("cannot record event %s, retrying in %d ms: %s", event.eventId(), backoff.millis(),
                         rootMessage(e));
-                TimeUnit.MILLISECONDS.sleep(backoff.toMillis()); // backoff before retrying the database
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                backoff.sleep();
             }
         }
     }
@@ -103,8 +120,12 @@ public class AuditConsumer {
         });
     }
 
-    /** Sends the record as it came, with the reason, and waits for Kafka's ack before moving on. */
-    private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
+    /**
+     * Sends the record as it came, with the reason, and waits for Kafka's ack before moving on. A failed send
+     * (the dead-letter topic unreachable beyond the producer's own retries) is tried again, never given up:
+     * acknowledging the record without its dead letter would lose it.
+     */
+    private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) throws InterruptedException {
         LOG.warnf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), reason);
         RecordHeaders headers = new RecordHeaders();
         headers.add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
@@ -113,17 +134,28 @@ public class AuditConsumer {
         headers.add("dead-letter-offset", Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(record.key()).withHeaders(headers).build();
-        CompletableFuture<Void> acked = new CompletableFuture<>();
         byte[] value = record.value() == null ? new byte[0] : record.value();
-        deadLetters.send(Message.of(value, Metadata.of(metadata), () -> {
-            acked.complete(null);
-            return CompletableFuture.completedFuture(null);
-        }, failure -> {
-            acked.completeExceptionally(failure);
-            return CompletableFuture.completedFuture(null);
-        }));
-        acked.join();
-        deadLettered.increment();
+        Backoff backoff = new Backoff();
+        while (true) {
+            CompletableFuture<Void> acked = new CompletableFuture<>();
+            try {
+                deadLetters.send(Message.of(value, Metadata.of(metadata), () -> {
+                    acked.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                }, failure -> {
+                    acked.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                }));
+                acked.join();
+                deadLettered.increment();
+                return;
+            } catch (RuntimeException e) {
+                deadLetterRetries.increment();
+                LOG.warnf("cannot dead-letter %s-%d@%d, retrying in %d ms: %s", record.topic(), record.partition(),
+                        record.offset(), backoff.millis(), rootMessage(e));
+                backoff.sleep();
+            }
+        }
     }
 
     /** Data the table can never take (too long, out of range): retrying would block the partition forever. */
@@ -135,6 +167,20 @@ public class AuditConsumer {
             }
         }
         return false;
+    }
+
+    /** Exponential, from 200 ms up to {@link #MAX_BACKOFF}: a long outage costs one attempt every few seconds. */
+    private static final class Backoff {
+        private Duration next = Duration.ofMillis(200);
+
+        long millis() {
+            return next.toMillis();
+        }
+
+        void sleep() throws InterruptedException {
+            TimeUnit.MILLISECONDS.sleep(next.toMillis());
+            next = next.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : next.multipliedBy(2);
+        }
     }
 
     private static String rootMessage(Throwable e) {

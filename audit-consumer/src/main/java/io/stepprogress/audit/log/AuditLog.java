@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import org.postgresql.util.PSQLException;
 
 /** The audit table, by plain JDBC inside the caller's transaction. */
 @ApplicationScoped
@@ -30,13 +31,22 @@ public class AuditLog {
         this.dataSource = dataSource;
     }
 
-    /** @return false when the event id (or its project's sequence) is already recorded */
+    /** The unique constraint on {@code (project_id, sequence)} (V1__audit_event.sql). */
+    static final String PROJECT_SEQUENCE_CONSTRAINT = "audit_event_project_sequence";
+
+    /**
+     * Only the event id is a duplicate: a conflict on it is a redelivery and is skipped. A conflict on the
+     * project's sequence is another event claiming a recorded position, which must not pass for a duplicate.
+     *
+     * @return false when the event id is already recorded
+     * @throws SequenceConflictException when another event holds the project's sequence
+     */
     public boolean insert(StepProgressUpdated event, String payload, int partition, long offset) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement insert = connection.prepareStatement("INSERT INTO audit_event (event_id, project_id, "
                      + "sequence, type, change, step, status, occurred_at, recorded_at, kafka_partition, "
                      + "kafka_offset, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) "
-                     + "ON CONFLICT DO NOTHING")) {
+                     + "ON CONFLICT (event_id) DO NOTHING")) {
             insert.setObject(1, event.eventId());
             insert.setString(2, event.projectId());
             insert.setLong(3, event.sequence());
@@ -51,7 +61,19 @@ public class AuditLog {
             insert.setString(12, payload);
             return insert.executeUpdate() == 1;
         } catch (SQLException e) {
+            if (e instanceof PSQLException psql && psql.getServerErrorMessage() != null
+                    && PROJECT_SEQUENCE_CONSTRAINT.equals(psql.getServerErrorMessage().getConstraint())) {
+                throw new SequenceConflictException("sequence conflict: event " + event.eventId() + " claims project "
+                        + event.projectId() + " sequence " + event.sequence() + ", recorded for another event id");
+            }
             throw new IllegalStateException("cannot record event " + event.eventId(), e);
+        }
+    }
+
+    /** Two different events for one project and sequence: one of them is not what progress-service wrote. */
+    public static final class SequenceConflictException extends RuntimeException {
+        SequenceConflictException(String message) {
+            super(message);
         }
     }
 

@@ -103,6 +103,76 @@ class AuditConsumerTest {
         assertThat(reasons.get(tooLong.projectId())).contains("rejected by the audit table");
     }
 
+    /**
+     * Records that once failed inside the handler (a NullPointerException retried forever, or a tombstone
+     * failing the channel): each goes to the dead-letter topic with its reason, and the partition moves on.
+     */
+    @Test
+    void aTombstoneAndEventsMissingRequiredFieldsAreDeadLetteredWithTheirReason() {
+        Events.Run run = Events.plan(id("after-holes"), "a");
+        String tombstone = id("tombstone");
+        StepProgressUpdated noOccurredAt = withHole(Events.plan(id("no-occurred-at"), "a").initialized(),
+                "\"occurredAt\":\"[^\"]*\",", "");
+        StepProgressUpdated noStatus = withHole(Events.plan(id("no-status"), "a").initialized(),
+                "(\"initialization\":\\{\"projectId\":\"[^\"]*\"),\"status\":\"pending\"", "$1");
+        double deadBefore = Metrics.value("audit_dead_letter_total");
+
+        EventPublisher.publishRaw(tombstone, null, UUID.randomUUID().toString());
+        EventPublisher.publishRaw(noOccurredAt.projectId(), holes.get(noOccurredAt), noOccurredAt.eventId().toString());
+        EventPublisher.publishRaw(noStatus.projectId(), holes.get(noStatus), noStatus.eventId().toString());
+        publishAll(List.of(run.initialized()));
+
+        await().atMost(WAIT).until(() -> log.count(run.projectId()) == 1);
+        await().atMost(WAIT).until(() -> Metrics.value("audit_dead_letter_total") >= deadBefore + 3);
+        assertThat(log.count(noOccurredAt.projectId())).isZero();
+        assertThat(log.count(noStatus.projectId())).isZero();
+        Map<String, String> reasons = deadLetterReasons(List.of(tombstone, noOccurredAt.projectId(),
+                noStatus.projectId()));
+        assertThat(reasons.get(tombstone)).contains("tombstone");
+        assertThat(reasons.get(noOccurredAt.projectId())).contains("occurredAt");
+        assertThat(reasons.get(noStatus.projectId())).contains("initialization.status");
+    }
+
+    /**
+     * A different event for a recorded project and sequence is not a redelivery: skipping it as a duplicate
+     * would hide that two events claim one position. It is dead-lettered and counted; the recorded one stays.
+     */
+    @Test
+    void aSecondEventForARecordedSequenceIsDeadLetteredAndCountedNotSkippedAsADuplicate() {
+        Events.Run run = Events.plan(id("conflict"), "a");
+        StepProgressUpdated first = run.initialized();
+        StepProgressUpdated impostor = new StepProgressUpdated(UUID.randomUUID(), first.type(), first.projectId(),
+                first.sequence(), first.occurredAt(), first.change(), first.step(), first.initialization());
+        StepProgressUpdated second = run.progress("a", 10);
+        double conflictsBefore = Metrics.value("audit_sequence_conflicts_total");
+        double deadBefore = Metrics.value("audit_dead_letter_total");
+        double duplicatesBefore = Metrics.value("audit_events_duplicate_total");
+
+        publishAll(List.of(first, impostor, first, second));
+
+        await().atMost(WAIT).until(() -> log.count(run.projectId()) == 2);
+        await().atMost(WAIT).until(() -> Metrics.value("audit_sequence_conflicts_total") >= conflictsBefore + 1);
+        assertThat(Metrics.value("audit_sequence_conflicts_total")).isEqualTo(conflictsBefore + 1);
+        assertThat(Metrics.value("audit_dead_letter_total")).isGreaterThanOrEqualTo(deadBefore + 1);
+        assertThat(Metrics.value("audit_events_duplicate_total")).isGreaterThanOrEqualTo(duplicatesBefore + 1);
+        assertThat(log.find(impostor.eventId())).isEmpty();
+        assertThat(log.page(run.projectId(), 0, 10)).extracting(e -> e.event().eventId())
+                .containsExactly(first.eventId(), second.eventId());
+        assertThat(deadLetterReasons(List.of(run.projectId())).get(run.projectId()))
+                .contains("sequence conflict").contains(impostor.eventId().toString());
+    }
+
+    private final Map<StepProgressUpdated, byte[]> holes = new HashMap<>();
+
+    /** The event's JSON with a required field cut out (the returned event is only a handle on it). */
+    private StepProgressUpdated withHole(StepProgressUpdated event, String regex, String replacement) {
+        String json = io.stepprogress.event.EventJson.write(event);
+        String holed = json.replaceFirst(regex, replacement);
+        assertThat(holed).as("the field was cut out").isNotEqualTo(json);
+        holes.put(event, holed.getBytes(StandardCharsets.UTF_8));
+        return event;
+    }
+
     @Test
     void aSequenceGapIsRecordedAndCounted() {
         Events.Run run = Events.plan(id("gap"), "a");

@@ -89,7 +89,8 @@ class InitializationApiTest {
         String body = asWorker().get("/api/projects/{p}/progress", project).then().statusCode(200)
                 .contentType(ContentType.JSON).extract().asString();
         InitializationView view = EventJson.read(("{\"eventId\":\"00000000-0000-0000-0000-000000000000\","
-                + "\"projectId\":\"x\",\"sequence\":1,\"initialization\":" + body + "}")
+                + "\"projectId\":\"x\",\"sequence\":1,\"occurredAt\":\"2026-01-01T00:00:00Z\",\"initialization\":"
+                + body + "}")
                 .getBytes(StandardCharsets.UTF_8)).initialization();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> tail.hasSequence(project, 2));
