@@ -20,18 +20,17 @@ import io.stepprogress.security.Scopes;
 import io.stepprogress.testkit.BadCredential;
 import io.stepprogress.event.StepProgressUpdated;
 import io.stepprogress.testkit.Events;
+import io.stepprogress.testkit.SecurityMatrix;
 import io.stepprogress.testkit.TestTokens;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -84,9 +83,8 @@ class AuditSecurityTest {
         }
     }
 
-    static Stream<Arguments> everyEndpointWithEveryBadCredential() {
-        return Stream.of(Endpoint.values()).flatMap(endpoint -> Stream.of(BadCredential.values())
-                .map(credential -> Arguments.of(endpoint, credential)));
+    static Stream<Object[]> everyEndpointWithEveryBadCredential() {
+        return SecurityMatrix.withEveryBadCredential(Endpoint.values());
     }
 
     @ParameterizedTest(name = "{0} with {1}: 401")
@@ -102,22 +100,13 @@ class AuditSecurityTest {
         response.then().body("events", nullValue()).body("event", nullValue());
     }
 
-    static Stream<Arguments> everyEndpointWithEveryOtherScope() {
+    static Stream<Object[]> everyEndpointWithEveryOtherScope() {
         // Meant for this service, so only the scope is wrong: tokens minted for other services are 401 (below).
-        Map<String, Supplier<String>> scopes = Map.of(
-                "worker", () -> TestTokens.forAudiences(List.of(Audiences.AUDIT_CONSUMER), Scopes.WRITE),
-                "subscriber", () -> TestTokens.forAudiences(List.of(Audiences.AUDIT_CONSUMER), Scopes.SUBSCRIBE));
-        return Stream.of(Endpoint.values()).flatMap(endpoint -> scopes.entrySet().stream()
-                .map(scope -> Arguments.of(endpoint, scope.getKey(), scope.getValue())));
+        return SecurityMatrix.withEveryOtherScope(Endpoint.values(), Audiences.AUDIT_CONSUMER, Scopes.OPERATOR);
     }
 
-    static Stream<Arguments> everyEndpointWithTokensForOtherServices() {
-        Map<String, Supplier<String>> tokens = Map.of(
-                "worker (for progress-service)", TestTokens::worker,
-                "subscriber (for notifier-service)", TestTokens::subscriber,
-                "subscriber without projects", () -> TestTokens.withoutProjects(Scopes.SUBSCRIBE));
-        return Stream.of(Endpoint.values()).flatMap(endpoint -> tokens.entrySet().stream()
-                .map(token -> Arguments.of(endpoint, token.getKey(), token.getValue())));
+    static Stream<Object[]> everyEndpointWithTokensForOtherServices() {
+        return SecurityMatrix.withTokensForOtherServices(Endpoint.values());
     }
 
     /** Tokens as really minted for the other services: not meant for this one, whatever their scope. */
