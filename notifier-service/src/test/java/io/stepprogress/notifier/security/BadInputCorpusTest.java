@@ -42,8 +42,12 @@ class BadInputCorpusTest {
         for (BadSegment id : BadInputCorpus.segments(random, 12)) {
             cases.add(new Case("progress of " + id, id.statuses(),
                     r -> subscriber(r).get("/api/projects/" + id.encoded() + "/progress")));
-            cases.add(new Case("stream of " + id, id.statuses(),
-                    r -> subscriber(r).get("/api/projects/" + id.encoded() + "/events")));
+            // Encoded dot segments are normalised away: /api/projects/%2e%2e/events is the overview stream,
+            // which a subscriber may open, and which never ends. Only ids that stay one segment are sent.
+            if (id.statuses().equals(Set.of(400))) {
+                cases.add(new Case("stream of " + id, id.statuses(),
+                        r -> subscriber(r).get("/api/projects/" + id.encoded() + "/events")));
+            }
         }
         for (BadQuery status : BadInputCorpus.words(random,
                 Set.of("pending", "running", "completed", "failed", "cancelled"), 12)) {
