@@ -1,8 +1,6 @@
 package io.stepprogress.problem;
 
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.validation.ConstraintViolation;
@@ -51,7 +49,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unreadable(JsonProcessingException e, UriInfo uri) {
-        return respond(Problem.of(400, "Malformed JSON", describe(e), path(uri), List.of()));
+        JsonFault fault = JsonFault.of(e);
+        List<Problem.FieldError> errors = fault.field() == null ? List.of()
+                : List.of(new Problem.FieldError(fault.field(), fault.message()));
+        return respond(Problem.of(400, "Malformed JSON", fault.detail(), path(uri), errors));
     }
 
     /** Declared for the subtype too: Quarkus REST ships its own mapper for it, which answers plain JSON. */
@@ -124,41 +125,6 @@ public class ProblemMappers {
             return "";
         }
         return String.join(".", rest);
-    }
-
-    private static String describe(JsonProcessingException e) {
-        if (e instanceof JsonParseException) {
-            return "the body is not valid JSON" + location(e);
-        }
-        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            String field = mapping.getPath().stream()
-                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
-            return "field '" + field + "' must be " + expected(e) + location(e);
-        }
-        return "the body does not match the expected JSON object" + location(e);
-    }
-
-    private static String expected(JsonProcessingException e) {
-        Class<?> target = e instanceof MismatchedInputException mismatch ? mismatch.getTargetType() : null;
-        if (target == null) {
-            return "of another type";
-        }
-        if (target == Integer.class || target == int.class || target == Long.class || target == long.class) {
-            return "an integer";
-        }
-        if (target == String.class) {
-            return "a string";
-        }
-        if (java.util.Collection.class.isAssignableFrom(target)) {
-            return "an array";
-        }
-        return "an object";
-    }
-
-    private static String location(JsonProcessingException e) {
-        return e.getLocation() == null ? ""
-                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
     }
 
     private static String path(UriInfo uri) {

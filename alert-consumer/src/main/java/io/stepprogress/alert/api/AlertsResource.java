@@ -48,7 +48,8 @@ public class AlertsResource {
         if (type == null || type.isBlank()) {
             return Optional.empty();
         }
-        return Optional.of(AlertType.fromWire(type.trim()).orElseThrow(
+        // strip(), not trim(): trim() also drops NUL and other controls, and "stalled\u0000" is no type.
+        return Optional.of(AlertType.fromWire(type.strip()).orElseThrow(
                 () -> new InvalidParameterException("type", "must be one of " + AlertType.WIRE_NAMES)));
     }
 }

@@ -16,6 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -87,13 +88,9 @@ public class AuditResource {
     }
 
     private static long parseAfter(String value) {
-        try {
-            long parsed = Long.parseLong(value.trim());
-            if (parsed >= 0) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+        OptionalLong parsed = InvalidParameterException.asciiInteger(value);
+        if (parsed.isPresent() && parsed.getAsLong() >= 0) {
+            return parsed.getAsLong();
         }
         throw new InvalidParameterException("afterSequence", "must be a non-negative integer");
     }

@@ -80,6 +80,36 @@ class BadInputTest {
                 "{\"reason\":\" \"}"));
         cases.add(post("cancel reason too long", 400, "reason must be at most 1000", "/initialization/cancel", JSON,
                 "{\"reason\":\"" + "x".repeat(1001) + "\"}"));
+        // Control characters in any text field: NUL used to reach PostgreSQL and come back as a 500.
+        cases.add(post("NUL in a message", 400, "field 'message' must not contain control characters (U+0000",
+                "/steps/a/progress", JSON, "{\"progress\":60,\"message\":\"\\u0000\"}"));
+        cases.add(post("escape in a message", 400, "field 'message' must not contain control characters (U+001B",
+                "/steps/a/progress", JSON, "{\"progress\":60,\"message\":\"red \\u001b[31m\"}"));
+        cases.add(post("C1 control in a completion message", 400, "field 'message' must not contain control characters (U+0085",
+                "/steps/a/complete", JSON, "{\"message\":\"a\u0085b\"}"));
+        cases.add(post("DEL in a failure reason", 400, "field 'reason' must not contain control characters (U+007F",
+                "/steps/a/fail", JSON, "{\"reason\":\"\u007f\"}"));
+        cases.add(post("NUL in a cancel reason", 400, "field 'reason' must not contain control characters (U+0000",
+                "/initialization/cancel", JSON, "{\"reason\":\"x\\u0000\"}"));
+        cases.add(post("unpaired surrogate in a message", 400, "field 'message' must be valid Unicode text",
+                "/steps/a/progress", JSON, "{\"progress\":60,\"message\":\"\\ud800\"}"));
+        cases.add(put("NUL in a label", 400, "field 'steps[1].label' must not contain control characters (U+0000",
+                List.of(Map.of("name", "a", "label", "A", "weight", 1), Map.of("name", "b", "label", "B\u0000", "weight", 1))));
+        // Loose JSON: each was accepted, the last value or the first object winning and unknown fields dropped.
+        cases.add(post("trailing tokens", 400, "exactly one JSON value", "/steps/a/progress", JSON,
+                "{\"progress\":60}xyz"));
+        cases.add(post("a second object", 400, "exactly one JSON value", "/steps/a/progress", JSON,
+                "{\"progress\":60}{\"progress\":70}"));
+        cases.add(post("duplicate key", 400, "field 'progress' is given more than once", "/steps/a/progress", JSON,
+                "{\"progress\":60,\"progress\":90}"));
+        cases.add(post("misspelled message", 400, "field 'mesage' is not a field of this request (known: message, progress)",
+                "/steps/a/progress", JSON, "{\"progress\":60,\"mesage\":\"lost\"}"));
+        cases.add(post("unknown field in a failure", 400, "field 'reasn' is not a field", "/steps/a/fail", JSON,
+                "{\"reason\":\"x\",\"reasn\":\"y\"}"));
+        cases.add(put("misspelled label", 400, "field 'steps[0].lable' is not a field",
+                List.of(Map.of("name", "a", "lable", "A", "label", "A", "weight", 1))));
+        cases.add(post("subscriber token with an unknown field", 400, "field 'ttl' is not a field",
+                "/subscriber-tokens", JSON, "{\"subject\":\"u\",\"ttl\":60}"));
         cases.add(put("different plan while running", 409, "different plan", plan("a", "c")));
         cases.add(put("empty plan", 400, "1 to 50 steps", List.of()));
         cases.add(put("duplicate step names", 400, "duplicate step name 'a'", plan("a", "a")));
