@@ -3,6 +3,7 @@ package io.stepprogress.alert;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 
 @ConfigMapping(prefix = "alert")
 public interface AlertConfig {
@@ -33,5 +34,24 @@ public interface AlertConfig {
         /** Longest time spent re-reading a partition's history into memory when it is assigned. */
         @WithDefault("2m")
         Duration timeout();
+    }
+
+    /** Consumer lag from committed offsets: {@link io.stepprogress.alert.lag.ConsumerGroupLagProbe}. */
+    LagProbe lagProbe();
+
+    interface LagProbe {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often the offsets are read; read by the scheduler too. */
+        @WithDefault("30s")
+        Duration interval();
+
+        /** The consumer groups whose committed offsets are compared with the end of the topic. */
+        @WithDefault("audit-consumer,alert-consumer")
+        List<String> groups();
+
+        @WithDefault("project-progress")
+        String topic();
     }
 }

@@ -10,11 +10,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.quarkus.test.junit.QuarkusTest;
+import io.stepprogress.alert.lag.ConsumerGroupLagProbe;
 import io.stepprogress.alert.support.Kafka;
 import io.stepprogress.alert.support.Metrics;
 import io.stepprogress.testkit.PrometheusMetrics;
 import io.stepprogress.alert.support.Ready;
 import io.stepprogress.alert.support.TestRun;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -62,7 +64,8 @@ class DeployConfigTest {
     /** The alerts asked for; more may be added. */
     private static final Set<String> REQUIRED_ALERTS = Set.of("InitializationStalled", "StepFailureRateHigh",
             "OutboxRelayLagHigh", "OutboxRelayDown", "OutboxBacklogGrowing", "ConsumerLagHigh", "ServiceDown",
-            "SseSlowClientsDropped");
+            "SseSlowClientsDropped", "ConsumerGroupStuck", "ConsumerLagUnknown", "AuditDeadLettered",
+            "AuditSequenceGaps");
 
     /**
      * Metrics of the other services that deploy/ may read, as Prometheus names them, by exporter. Their own
@@ -90,6 +93,9 @@ class DeployConfigTest {
 
     @TempDir
     Path temp;
+
+    @Inject
+    ConsumerGroupLagProbe lagProbe;
 
     // --- Prometheus --------------------------------------------------------------------------------------
 
@@ -286,9 +292,14 @@ class DeployConfigTest {
 
     // --- helpers -----------------------------------------------------------------------------------------
 
-    /** A scrape after a run that completes one step and fails another: every meter of this service exists. */
-    private static PrometheusMetrics scrapeWithEveryMeter() {
+    /**
+     * A scrape after a run that completes one step and fails another, and a lag probe of a group with committed
+     * offsets: every meter of this service exists.
+     */
+    private PrometheusMetrics scrapeWithEveryMeter() {
         Ready.waitUntilReady();
+        Kafka.commitEnd("lag-probe-test");
+        assertThat(lagProbe.probe()).isTrue();
         TestRun run = TestRun.of("deploy-check", "check-a", "check-b");
         Kafka.publish(run.start(), run.progress("check-a", 10), run.complete("check-a"), run.fail("check-b", "x"));
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(Metrics.scrape()
