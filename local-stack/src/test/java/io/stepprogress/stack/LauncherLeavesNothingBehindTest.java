@@ -47,7 +47,8 @@ class LauncherLeavesNothingBehindTest {
     void sigtermDuringStartupStopsWhatWasStartedAndStartsNothingMore() throws Exception {
         start(false);
         // Infrastructure is up and at least one service JVM exists, but the stack is not ready yet.
-        await().atMost(STARTUP).until(() -> stackChildren().stream().anyMatch(p -> commandLine(p).contains("ParentWatch")));
+        await().atMost(STARTUP).until(() -> stackChildren().stream()
+                .anyMatch(p -> commandLine(p).contains("quarkus-run.jar")));
         recordStack();
         assertThat(Files.readString(output)).as("the launcher must still be starting when it gets SIGTERM")
                 .doesNotContain("READY");
@@ -138,6 +139,7 @@ class LauncherLeavesNothingBehindTest {
     @AfterEach
     void killLeftovers() throws IOException {
         if (launcher != null) {
+            launcher.descendants().forEach(ProcessHandle::destroyForcibly);
             launcher.destroyForcibly();
         }
         recorded.forEach(ProcessHandle::destroyForcibly);
