@@ -62,17 +62,19 @@ public class ReplicationSlot {
     private final RelayConfig config;
     private final String jdbcUrl;
     private final AtomicReference<State> state = new AtomicReference<>(new State(Status.UNKNOWN, "not checked yet"));
-    private final Counter recreated;
+    private final Counter lost;
     private volatile String lastConfirmedLsn;
+    /** Set once a loss was reported, until the slot is valid again: one report per loss, whoever recreates it. */
+    private volatile boolean lossReported;
 
     ReplicationSlot(AgroalDataSource dataSource, RelayConfig config,
                     @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl, MeterRegistry registry) {
         this.dataSource = dataSource;
         this.config = config;
         this.jdbcUrl = jdbcUrl;
-        this.recreated = Counter.builder("progress.relay.slot.recreated")
-                .description("Times the relay's replication slot was found missing or invalid after it had streamed "
-                        + "and was created again: events committed before that and not yet relayed are lost")
+        this.lost = Counter.builder("progress.relay.slot.lost")
+                .description("Times the relay's replication slot was found missing or invalid after it had streamed: "
+                        + "events committed before that and not yet relayed are lost")
                 .register(registry);
         Gauge.builder("progress.relay.slot.valid", state, s -> s.get().status() == Status.VALID ? 1 : 0)
                 .description("1 while the outbox's replication slot exists and can stream; writes are refused otherwise")
@@ -119,6 +121,10 @@ public class ReplicationSlot {
             if (observed.status == Status.VALID) {
                 return record(observed);
             }
+            if (observed.status == Status.MISSING && lastConfirmedLsn == null && hasStoredOffsets(connection)) {
+                // Found missing at startup, yet the relay has streamed from this database before.
+                reportLoss(observed, "unknown (before this start)");
+            }
             record(observed);
             if (observed.status == Status.INVALID) {
                 try (PreparedStatement drop = connection.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
@@ -126,19 +132,8 @@ public class ReplicationSlot {
                     drop.execute();
                 }
             }
-            boolean streamedBefore = observed.status == Status.INVALID || lastConfirmedLsn != null
-                    || hasStoredOffsets(connection);
             String createdAt = create(connection);
-            if (streamedBefore) {
-                recreated.increment();
-                LOG.errorf("replication slot %s was %s and has been created again at %s. Events committed after its "
-                                + "last confirmed position (%s) and not yet relayed then are lost: compare the topic with "
-                                + "the initialization table. Writes were refused while this was detected.", name(),
-                        observed.status == Status.INVALID ? "invalid (" + observed.detail + ")" : "missing", createdAt,
-                        lastConfirmedLsn == null ? "unknown" : lastConfirmedLsn);
-            } else {
-                LOG.infof("created replication slot %s (pgoutput) at %s before serving writes", name(), createdAt);
-            }
+            LOG.infof("created replication slot %s (pgoutput) at %s", name(), createdAt);
             return record(observe(connection));
         } catch (SQLException e) {
             String detail = "relay unavailable: replication slot " + name() + " is missing or invalid and cannot be "
@@ -173,13 +168,34 @@ public class ReplicationSlot {
         }
     }
 
+    /** For tests that run without a database. */
+    void set(State next) {
+        state.set(next);
+    }
+
     private State record(Observed observed) {
-        if (observed.confirmedLsn != null) {
+        if (observed.status == Status.VALID) {
+            lossReported = false;
+        } else if (lastConfirmedLsn != null) {
+            reportLoss(observed, lastConfirmedLsn);
+        }
+        if (observed.confirmedLsn != null && observed.status == Status.VALID) {
             lastConfirmedLsn = observed.confirmedLsn;
         }
         State next = new State(observed.status, observed.detail);
         state.set(next);
         return next;
+    }
+
+    private void reportLoss(Observed observed, String confirmed) {
+        if (lossReported) {
+            return;
+        }
+        lossReported = true;
+        lost.increment();
+        LOG.errorf("%s. Events committed after its last confirmed position (%s) and not relayed before the slot was "
+                + "lost cannot be relayed: compare the topic with the initialization table. Writes are refused until "
+                + "a valid slot exists again.", observed.detail, confirmed);
     }
 
     private record Observed(Status status, String detail, String confirmedLsn) {
