@@ -90,10 +90,12 @@ public class OutboxRelay {
 
     /** Runs before the HTTP port opens (Quarkus opens it after the StartupEvent), so no write precedes the slot. */
     void onStart(@Observes StartupEvent event) {
+        if (config.enabled()) {
+            engineProperties.build(); // a URL the engine cannot use fails startup here, not later on its thread
+        }
         // Fails startup rather than acknowledging writes no slot would ever carry to Kafka.
         slot.ensure();
         if (config.enabled()) {
-            engineProperties.build(); // a URL the engine cannot use fails startup here, not later on its thread
             start();
         } else {
             LOG.warn("outbox relay disabled (progress.relay.enabled=false): events stay in the WAL");

@@ -1,6 +1,7 @@
 package io.stepprogress.progress.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -99,16 +100,29 @@ class RelaySupervisorTest {
     }
 
     @Test
+    void aUrlTheRelayCannotUseFailsStartupNamingTheSetting() {
+        OutboxRelay relay = new OutboxRelay(config, new RelayEngineProperties(config,
+                "jdbc:postgresql://db1:5432,db2:5432/progress"), null, "127.0.0.1:1", registry, Clock.systemUTC());
+        assertThatThrownBy(() -> relay.onStart(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("quarkus.datasource.jdbc.url").hasMessageContaining("several hosts");
+        assertThat(relay.state()).isEqualTo(RelayState.STOPPED);
+    }
+
+    @Test
     void aMissingSlotTurnsHealthDownEvenWhileStreaming() {
         ReplicationSlot slot = new ReplicationSlot(null, config, URL, registry);
         slot.set(new ReplicationSlot.State(ReplicationSlot.Status.MISSING, "relay unavailable: replication slot "
                 + "progress_outbox is missing"));
-        AtomicReference<HealthCheckResponse> response = new AtomicReference<>();
         OutboxRelay relay = new OutboxRelay(config, new RelayEngineProperties(config, URL), slot, "127.0.0.1:1",
-                registry, Clock.systemUTC());
-        response.set(new RelayHealthCheck(relay, new SlotLagProbe(null, config, registry), slot).call());
-        assertThat(response.get().getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
-        assertThat(response.get().getData().orElseThrow()).containsEntry("slot", "MISSING")
+                registry, Clock.systemUTC()) {
+            @Override
+            public boolean up() {
+                return true; // streaming: only the slot can make it DOWN here
+            }
+        };
+        HealthCheckResponse response = new RelayHealthCheck(relay, new SlotLagProbe(null, config, registry), slot).call();
+        assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
+        assertThat(response.getData().orElseThrow()).containsEntry("slot", "MISSING")
                 .containsEntry("slotDetail", "relay unavailable: replication slot progress_outbox is missing");
     }
 
