@@ -12,8 +12,10 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -35,7 +37,8 @@ import org.jboss.logging.Logger;
  * the Outbox Event Router turns each row into a keyed record, and this class publishes every batch to
  * Kafka before it marks the batch processed. When Kafka fails, the same batch is retried with backoff and
  * nothing is marked, so nothing is lost (at-least-once). When the engine itself fails (PostgreSQL gone),
- * it is started again after a backoff. The write API never depends on any of this.
+ * it is started again after a backoff, whatever it threw. Before writes are served, and before every engine start,
+ * {@link ReplicationSlot} makes sure the slot exists; the write API depends on that slot, not on the engine.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -44,6 +47,8 @@ public class OutboxRelay {
 
     private final RelayConfig config;
     private final RelayEngineProperties engineProperties;
+    private final ReplicationSlot slot;
+    private final Clock clock;
     private final String bootstrapServers;
     private final Counter relayed;
     private final Counter failures;
@@ -51,13 +56,23 @@ public class OutboxRelay {
     private final Timer lag;
     private final AtomicReference<RelayState> state = new AtomicReference<>(RelayState.STOPPED);
     private final AtomicReference<String> lastError = new AtomicReference<>();
+    private volatile Instant stateSince;
 
     private volatile Run current;
 
-    OutboxRelay(RelayConfig config, RelayEngineProperties engineProperties,
+    @Inject
+    OutboxRelay(RelayConfig config, RelayEngineProperties engineProperties, ReplicationSlot slot,
                 @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, MeterRegistry registry) {
+        this(config, engineProperties, slot, bootstrapServers, registry, Clock.systemUTC());
+    }
+
+    OutboxRelay(RelayConfig config, RelayEngineProperties engineProperties, ReplicationSlot slot,
+                String bootstrapServers, MeterRegistry registry, Clock clock) {
         this.config = config;
         this.engineProperties = engineProperties;
+        this.slot = slot;
+        this.clock = clock;
+        this.stateSince = clock.instant();
         this.bootstrapServers = bootstrapServers;
         this.relayed = Counter.builder("progress.relay.events.relayed")
                 .description("Outbox events acknowledged by Kafka").register(registry);
@@ -73,7 +88,13 @@ public class OutboxRelay {
                 .description("1 while the relay streams and Kafka acknowledges").register(registry);
     }
 
+    /** Runs before the HTTP port opens (Quarkus opens it after the StartupEvent), so no write precedes the slot. */
     void onStart(@Observes StartupEvent event) {
+        if (config.enabled()) {
+            engineProperties.build(); // a URL the engine cannot use fails startup here, not later on its thread
+        }
+        // Fails startup rather than acknowledging writes no slot would ever carry to Kafka.
+        slot.ensure();
         if (config.enabled()) {
             start();
         } else {
@@ -93,6 +114,27 @@ public class OutboxRelay {
         return lastError.get();
     }
 
+    /** How long the relay has been in its current state. */
+    public Duration inStateFor() {
+        return Duration.between(stateSince, clock.instant());
+    }
+
+    /**
+     * Streaming, or starting for no longer than {@code progress.relay.starting-timeout}: a start that never reaches
+     * streaming is a relay that is not working.
+     */
+    public boolean up() {
+        RelayState now = state.get();
+        return now == RelayState.RUNNING
+                || now == RelayState.STARTING && inStateFor().compareTo(config.startingTimeout()) <= 0;
+    }
+
+    private void moveTo(RelayState next) {
+        if (state.getAndSet(next) != next) {
+            stateSince = clock.instant();
+        }
+    }
+
     public synchronized void start() {
         if (current != null) {
             return;
@@ -108,7 +150,7 @@ public class OutboxRelay {
         if (run != null) {
             run.shutdown();
         }
-        state.set(RelayState.STOPPED);
+        moveTo(RelayState.STOPPED);
     }
 
     /** One lifetime of the relay: an engine, restarted on failure until {@link #stop()}. */
@@ -124,43 +166,67 @@ public class OutboxRelay {
             engineThread.execute(this::superviseEngine);
         }
 
-        /** Runs the engine; when it ends on an error, waits and runs a new one, until stopped. */
+        /**
+         * Runs the engine; when it ends, whatever ended it (an error it reported, an exception or an Error thrown
+         * while building or running it), waits and runs a new one, until stopped. The thread never ends on its
+         * own: a thread that ended would leave the state where it was, e.g. STARTING, and no relay at all.
+         */
         private void superviseEngine() {
             Duration backoff = config.retryInitialBackoff();
             while (stopping.getCount() > 0) {
-                state.set(RelayState.STARTING);
-                AtomicReference<Throwable> failure = new AtomicReference<>();
-                engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                        .using(engineProperties.build())
-                        .using(OutboxRelay.class.getClassLoader())
-                        .notifying(this::handleBatch)
-                        .using(new DebeziumEngine.ConnectorCallback() {
-                            @Override
-                            public void taskStarted() {
-                                // Streaming; a Kafka failure on the first batch moves it to PUBLISH_FAILING.
-                                state.compareAndSet(RelayState.STARTING, RelayState.RUNNING);
-                            }
-                        })
-                        .using((success, message, error) -> {
-                            if (!success) {
-                                failure.set(error != null ? error : new IllegalStateException(message));
-                            }
-                        })
-                        .build();
-                engine.run();
+                moveTo(RelayState.STARTING);
+                Throwable error;
+                try {
+                    error = runEngine();
+                } catch (Throwable thrown) {
+                    error = thrown;
+                }
                 if (stopping.getCount() == 0) {
                     return;
                 }
-                Throwable error = failure.get();
                 lastError.set(String.valueOf(error));
                 engineRestarts.increment();
-                state.set(RelayState.RESTARTING);
-                LOG.warnf("outbox relay engine stopped (%s); restarting in %d ms", error, backoff.toMillis());
+                moveTo(RelayState.RESTARTING);
+                if (error instanceof Error) {
+                    LOG.errorf(error, "outbox relay engine failed; restarting in %d ms", backoff.toMillis());
+                } else {
+                    LOG.warnf("outbox relay engine stopped (%s); restarting in %d ms", error, backoff.toMillis());
+                }
                 if (awaitStop(backoff)) {
                     return;
                 }
                 backoff = min(backoff.multipliedBy(2), config.retryMaxBackoff());
             }
+        }
+
+        /** @return why the engine ended; the engine's own error, or a description when it ended without one */
+        private Throwable runEngine() {
+            Properties properties = engineProperties.build();
+            // Debezium would create a missing slot itself, silently skipping what was committed meanwhile.
+            slot.ensure();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+                    .using(properties)
+                    .using(OutboxRelay.class.getClassLoader())
+                    .notifying(this::handleBatch)
+                    .using(new DebeziumEngine.ConnectorCallback() {
+                        @Override
+                        public void taskStarted() {
+                            // Streaming; a Kafka failure on the first batch moves it to PUBLISH_FAILING.
+                            if (state.compareAndSet(RelayState.STARTING, RelayState.RUNNING)) {
+                                stateSince = clock.instant();
+                            }
+                        }
+                    })
+                    .using((success, message, error) -> {
+                        if (!success) {
+                            failure.set(error != null ? error : new IllegalStateException(message));
+                        }
+                    })
+                    .build();
+            engine.run();
+            Throwable error = failure.get();
+            return error != null ? error : new IllegalStateException("the engine stopped without an error");
         }
 
         private void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
@@ -188,12 +254,13 @@ public class OutboxRelay {
                 }
                 try {
                     publisher.publish(events, this::acknowledged);
-                    state.set(RelayState.RUNNING);
+                    moveTo(RelayState.RUNNING);
                     return;
                 } catch (PublishException e) {
                     failures.increment();
                     lastError.set(e.getMessage());
-                    if (state.getAndSet(RelayState.PUBLISH_FAILING) != RelayState.PUBLISH_FAILING) {
+                    if (state.get() != RelayState.PUBLISH_FAILING) {
+                        moveTo(RelayState.PUBLISH_FAILING);
                         LOG.warnf("outbox relay cannot publish, retrying until Kafka answers: %s", e.getMessage());
                     }
                     if (awaitStop(backoff)) {

@@ -67,6 +67,21 @@ public interface RelayConfig {
     @WithDefault("0")
     int lingerMs();
 
+    /**
+     * The longest the relay may stay STARTING (connecting, reading the slot) before health reports it DOWN: an
+     * engine that never starts streaming must not look healthy forever.
+     */
+    @WithDefault("60s")
+    Duration startingTimeout();
+
+    /**
+     * How often the replication slot's existence and validity are checked (a lost slot is recreated). Writes read
+     * this cached state, and the outbox statement re-checks the slot itself, so this bounds only how fast writes
+     * fail early and how fast a lost slot is recreated.
+     */
+    @WithDefault("1s")
+    Duration slotCheckInterval();
+
     /** How often the replication slot's backlog is measured for metrics and health. */
     @WithDefault("5s")
     Duration lagProbeInterval();

@@ -1,8 +1,10 @@
 package io.stepprogress.progress.relay;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
-import java.util.regex.Matcher;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -15,7 +17,12 @@ public class RelayEngineProperties {
 
     /** Debezium names topics {prefix}.{schema}.{table}; the router applies to the outbox table's only. */
     static final String TOPIC_PREFIX = "progress";
-    private static final Pattern JDBC_URL = Pattern.compile("jdbc:postgresql://([^:/?]+)(?::(\\d+))?/([^?]+).*");
+    /** pgjdbc's SSL parameters, which Debezium takes under the same names as its own database.* settings. */
+    static final Set<String> SSL_PARAMETERS = Set.of("sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword");
+    private static final Set<String> SSL_MODES = Set.of("disable", "allow", "prefer", "require", "verify-ca",
+            "verify-full");
+    /** The write path's login, if the URL carries one, must never become the relay's. */
+    private static final Set<String> NOT_PASSED = Set.of("user", "password", "replication", "ssl");
 
     private final RelayConfig config;
     private final String jdbcUrl;
@@ -30,22 +37,20 @@ public class RelayEngineProperties {
         this.password = config.password().orElse("");
     }
 
+    /** @throws IllegalArgumentException for a URL the relay cannot stream from, naming the setting */
     public Properties build() {
-        Matcher url = JDBC_URL.matcher(jdbcUrl);
-        if (!url.matches()) {
-            throw new IllegalArgumentException("quarkus.datasource.jdbc.url is not a jdbc:postgresql://host[:port]/db "
-                    + "URL: " + jdbcUrl);
-        }
+        PostgresJdbcUrl url = PostgresJdbcUrl.parse(jdbcUrl);
         Properties props = new Properties();
         props.setProperty("name", "progress-outbox-relay");
         props.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
         props.setProperty("topic.prefix", TOPIC_PREFIX);
 
-        props.setProperty("database.hostname", url.group(1));
-        props.setProperty("database.port", url.group(2) == null ? "5432" : url.group(2));
-        props.setProperty("database.dbname", url.group(3));
+        props.setProperty("database.hostname", url.host());
+        props.setProperty("database.port", Integer.toString(url.port()));
+        props.setProperty("database.dbname", url.database());
         props.setProperty("database.user", username);
         props.setProperty("database.password", password);
+        connectionParameters(url.parameters()).forEach(props::setProperty);
 
         props.setProperty("plugin.name", "pgoutput");
         props.setProperty("slot.name", config.slotName());
@@ -53,7 +58,11 @@ public class RelayEngineProperties {
         // CREATE/ALTER PUBLICATION needs table ownership, which the relay's user has not: V1 creates it.
         props.setProperty("publication.autocreate.mode", "disabled");
         props.setProperty("table.include.list", "public.outbox_event,public.relay_heartbeat");
+        // The slot is created by ReplicationSlot before writes are served, so streaming from it loses nothing.
         props.setProperty("snapshot.mode", "no_data");
+        // Normally the stored offset is ahead of the slot and is used as before; after the slot was recreated the
+        // slot is ahead and is trusted, instead of failing every start on a position the server no longer has.
+        props.setProperty("offset.mismatch.strategy", "trust_greater_lsn");
         props.setProperty("tombstones.on.delete", "false");
         props.setProperty("poll.interval.ms", Long.toString(config.pollInterval().toMillis()));
         props.setProperty("max.batch.size", Integer.toString(config.maxBatchSize()));
@@ -83,6 +92,31 @@ public class RelayEngineProperties {
         props.setProperty("transforms.outbox.table.expand.json.payload", "false");
 
         config.debezium().forEach(props::setProperty);
+        return props;
+    }
+
+    /**
+     * SSL parameters become Debezium's database.ssl* settings; any other driver parameter is passed through
+     * (Debezium hands driver.* to pgjdbc). pgjdbc's {@code ssl=true} without a mode means verify-full.
+     */
+    static Map<String, String> connectionParameters(Map<String, String> parameters) {
+        Map<String, String> props = new java.util.LinkedHashMap<>();
+        parameters.forEach((name, value) -> {
+            if (SSL_PARAMETERS.contains(name)) {
+                props.put("database." + name, value);
+            } else if (!NOT_PASSED.contains(name)) {
+                props.put("driver." + name, value);
+            }
+        });
+        String ssl = parameters.get("ssl");
+        if (!parameters.containsKey("sslmode") && ssl != null) {
+            props.put("database.sslmode", Boolean.parseBoolean(ssl) || ssl.isEmpty() ? "verify-full" : "disable");
+        }
+        String mode = props.get("database.sslmode");
+        if (mode != null && !SSL_MODES.contains(mode.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException(PostgresJdbcUrl.SETTING + " has sslmode=" + mode + "; expected one of "
+                    + new java.util.TreeSet<>(SSL_MODES));
+        }
         return props;
     }
 }
