@@ -46,7 +46,8 @@ class AlertingTest {
     /** Alerts without a numeric threshold to loosen, and why. */
     static final Map<String, String> NO_THRESHOLD = Map.of(
             "ServiceDown", "up == 0 is a state, not a threshold",
-            "OutboxRelayDown", "progress_relay_up == 0 is a state, not a threshold");
+            "OutboxRelayDown", "progress_relay_up == 0 is a state, not a threshold",
+            "OutboxReplicationSlotInvalid", "progress_relay_slot_valid == 0 is a state, not a threshold");
 
     /** The comparison an alert's expression ends with: "... > 1000". */
     private static final Pattern THRESHOLD = Pattern.compile("\\s(>|<)\\s*(-?[0-9]+(?:\\.[0-9]+)?(?:e[+-]?[0-9]+)?)\\s*$");

@@ -65,7 +65,7 @@ class DeployConfigTest {
     private static final Set<String> REQUIRED_ALERTS = Set.of("InitializationStalled", "StepFailureRateHigh",
             "OutboxRelayLagHigh", "OutboxRelayDown", "OutboxBacklogGrowing", "ConsumerLagHigh", "ServiceDown",
             "SseSlowClientsDropped", "ConsumerGroupStuck", "ConsumerLagUnknown", "AuditDeadLettered",
-            "AuditSequenceGaps");
+            "AuditSequenceGaps", "OutboxReplicationSlotInvalid");
 
     /**
      * Metrics of the other services that deploy/ may read, as Prometheus names them, by exporter. Their own
@@ -76,7 +76,7 @@ class DeployConfigTest {
                     "progress_relay_failures_total", "progress_relay_engine_restarts_total",
                     "progress_relay_lag_seconds_bucket", "progress_relay_lag_seconds_count",
                     "progress_relay_lag_seconds_sum", "progress_relay_lag_seconds_max", "progress_relay_up",
-                    "progress_outbox_pending_bytes"),
+                    "progress_outbox_pending_bytes", "progress_relay_slot_valid", "progress_relay_slot_lost_total"),
             "notifier-service", Set.of("notifier_sse_clients", "notifier_sse_events_delivered_total",
                     "notifier_sse_slow_clients_dropped_total", "notifier_sse_delivery_lag_seconds_bucket",
                     "notifier_sse_delivery_lag_seconds_count", "notifier_sse_delivery_lag_seconds_sum",
