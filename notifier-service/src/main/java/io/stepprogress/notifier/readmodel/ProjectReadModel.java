@@ -60,6 +60,12 @@ public class ProjectReadModel {
     private final ReentrantLock order = new ReentrantLock();
     private ProjectStream oldest;
     private ProjectStream newest;
+    /**
+     * The levels that start an eviction pass: the budget and cap, raised above the watched projects' minimum
+     * while that alone exceeds them, so each event does not pay a pass that cannot succeed.
+     */
+    private volatile long bytesLimit;
+    private volatile int projectsLimit;
     /** Overview subscribers, each with the projects it may see (its token's patterns). */
     private final Map<Subscriber, Predicate<String>> overviewSubscribers = new ConcurrentHashMap<>();
     private final Counter applied;
@@ -81,6 +87,8 @@ public class ProjectReadModel {
         this.budget = config.memory().budget().asLongValue();
         this.historyBytes = config.memory().historyBytes().asLongValue();
         this.idleAfter = config.memory().idleAfter();
+        this.bytesLimit = budget;
+        this.projectsLimit = config.maxProjects();
         this.applied = Counter.builder("notifier.events.applied").description("Events applied to the read model")
                 .register(registry);
         this.dropped = Counter.builder("notifier.events.dropped")
@@ -164,6 +172,9 @@ public class ProjectReadModel {
         if (stream != null) {
             stream.unsubscribe(subscriber);
         }
+        // What only watched projects held over the budget may go now.
+        bytesLimit = budget;
+        projectsLimit = config.maxProjects();
     }
 
     /**
@@ -268,10 +279,10 @@ public class ProjectReadModel {
     }
 
     private boolean overBudget() {
-        return bytes.get() > budget || streams.size() > config.maxProjects();
+        return bytes.get() > bytesLimit || streams.size() > projectsLimit;
     }
 
-    /** Brings the read model back to 90% of its budget (and project count) when it went past them. */
+    /** Brings the read model back to 90% of its budget (and project cap) when it went past them. */
     private void enforceBudget() {
         if (!overBudget()) {
             return;
@@ -289,13 +300,19 @@ public class ProjectReadModel {
             if (sweep(s -> s.evictIfIdle(idleBefore), evictedIdle, done)
                     || sweep(ProjectStream::trimHistory, trimmedHistories, bytesDone) && streams.size() <= countTarget
                     || sweep(ProjectStream::evictIfUnwatched, evictedActive, done)
-                    || sweep(ProjectStream::dropView, droppedViews, bytesDone)) {
+                    || sweep(ProjectStream::dropView, droppedViews, bytesDone) && streams.size() <= countTarget) {
+                bytesLimit = budget;
+                projectsLimit = config.maxProjects();
                 return;
             }
-            // Only watched projects are left, each at its minimum: their subscribers' connections are bounded
-            // elsewhere (per token), so this is reported rather than fought.
-            LOG.warnf("read model over its memory budget with only watched projects: %d bytes, %d projects",
-                    bytes.get(), streams.size());
+            // Only watched projects are left, each at its minimum. Their connections are bounded elsewhere (per
+            // token); the next pass waits until a tenth more has come, or someone leaves.
+            bytesLimit = Math.max(budget, bytes.get() + budget / 10);
+            projectsLimit = Math.max(config.maxProjects(), streams.size() + Math.max(1, config.maxProjects() / 10));
+            if (bytes.get() > budget || streams.size() > config.maxProjects()) {
+                LOG.warnf("read model over its memory budget with watched projects only: %d bytes, %d projects",
+                        bytes.get(), streams.size());
+            }
         } finally {
             order.unlock();
         }
