@@ -210,6 +210,7 @@ public class ProjectReadModel {
         return streams.size();
     }
 
+    /** Tests recount the bytes from these, to catch the running total drifting. */
     Stream<ProjectStream> streams() {
         return streams.values().stream();
     }
