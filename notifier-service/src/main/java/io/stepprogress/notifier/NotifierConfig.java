@@ -1,5 +1,6 @@
 package io.stepprogress.notifier;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -11,11 +12,37 @@ public interface NotifierConfig {
     @WithDefault("1000")
     int historySize();
 
-    /** Projects kept in memory; beyond it the least recently updated finished ones are forgotten. */
-    @WithDefault("10000")
+    /**
+     * Projects kept in memory, a cap on top of {@link Memory#budget()}: beyond it projects are forgotten in
+     * the same order as over the budget.
+     */
+    @WithDefault("100000")
     int maxProjects();
 
+    Memory memory();
+
     Sse sse();
+
+    /**
+     * What the read model may hold. Every project is accounted (its latest view's and its history frames'
+     * encoded sizes plus a fixed overhead); over the budget, the least recently updated go first.
+     */
+    interface Memory {
+        /** The whole read model's bytes. */
+        @WithDefault("64M")
+        MemorySize budget();
+
+        /** One project's history: a long run with large views must not take the budget of thousands. */
+        @WithDefault("256K")
+        MemorySize historyBytes();
+
+        /**
+         * An unfinished run without an update for this long is presumed abandoned (its worker died) and is
+         * forgotten, when unwatched, as early as a finished one.
+         */
+        @WithDefault("30m")
+        Duration idleAfter();
+    }
 
     Session session();
 

@@ -13,6 +13,9 @@ import io.stepprogress.event.StepProgressUpdated;
 import io.stepprogress.notifier.NotifierConfig;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -20,13 +23,24 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
  * The notifier's read model: per project, the latest view (every event carries it) and a bounded recent
  * history. It is memory only, rebuilt from the topic when the service starts, and never touches a
  * database: reads are map lookups.
+ * <p>
+ * Its memory is bounded by {@code notifier.memory.budget} (and {@code notifier.max-projects}): every stream's
+ * bytes are accounted, and past the budget the least recently updated streams give way until 90% of it is
+ * left (so a full pass is paid once per tenth of the budget, not per event), in this order: unwatched ones
+ * whose run is finished or idle; then histories; then unwatched running ones; last, the views of watched
+ * ones (their subscribers stay and get the next event as a snapshot). The order is a linked list kept by
+ * update, so an update costs O(1), never a sort.
  */
 @ApplicationScoped
 @Startup // its meters exist from the start, so dashboards and rate() alerts see zeros, not gaps
@@ -36,15 +50,45 @@ public class ProjectReadModel {
     private static final ObjectMapper MAPPER = EventJson.configure(new ObjectMapper());
 
     private final NotifierConfig config;
+    private final Clock clock;
+    private final long budget;
+    private final long historyBytes;
+    private final Duration idleAfter;
     private final Map<String, ProjectStream> streams = new ConcurrentHashMap<>();
+    private final AtomicLong bytes = new AtomicLong();
+    /** Guards the update order (oldest..newest, through the streams' links); taken before a stream's lock. */
+    private final ReentrantLock order = new ReentrantLock();
+    private ProjectStream oldest;
+    private ProjectStream newest;
+    /**
+     * The levels that start an eviction pass: the budget and cap, raised above the watched projects' minimum
+     * while that alone exceeds them, so each event does not pay a pass that cannot succeed.
+     */
+    private volatile long bytesLimit;
+    private volatile int projectsLimit;
     /** Overview subscribers, each with the projects it may see (its token's patterns). */
     private final Map<Subscriber, Predicate<String>> overviewSubscribers = new ConcurrentHashMap<>();
     private final Counter applied;
     private final Counter dropped;
     private final Counter gaps;
+    private final Counter evictedIdle;
+    private final Counter evictedActive;
+    private final Counter droppedViews;
+    private final Counter trimmedHistories;
 
+    @Inject
     ProjectReadModel(NotifierConfig config, MeterRegistry registry) {
+        this(config, registry, Clock.systemUTC());
+    }
+
+    ProjectReadModel(NotifierConfig config, MeterRegistry registry, Clock clock) {
         this.config = config;
+        this.clock = clock;
+        this.budget = config.memory().budget().asLongValue();
+        this.historyBytes = config.memory().historyBytes().asLongValue();
+        this.idleAfter = config.memory().idleAfter();
+        this.bytesLimit = budget;
+        this.projectsLimit = config.maxProjects();
         this.applied = Counter.builder("notifier.events.applied").description("Events applied to the read model")
                 .register(registry);
         this.dropped = Counter.builder("notifier.events.dropped")
@@ -53,16 +97,36 @@ public class ProjectReadModel {
                 .description("Events that arrived after a missing sequence").register(registry);
         Gauge.builder("notifier.projects", streams, Map::size).description("Projects held in memory")
                 .register(registry);
+        Gauge.builder("notifier.memory.bytes", bytes, AtomicLong::get)
+                .description("Bytes the read model accounts for (views, histories, per-project overhead)")
+                .register(registry);
+        Gauge.builder("notifier.memory.budget.bytes", () -> budget)
+                .description("notifier.memory.budget").register(registry);
+        String evictions = "notifier.projects.evicted";
+        this.evictedIdle = Counter.builder(evictions).tag("state", "idle")
+                .description("Projects forgotten over the memory budget, by what they were").register(registry);
+        this.evictedActive = Counter.builder(evictions).tag("state", "active")
+                .description("Projects forgotten over the memory budget, by what they were").register(registry);
+        this.droppedViews = Counter.builder(evictions).tag("state", "watched")
+                .description("Projects forgotten over the memory budget, by what they were").register(registry);
+        this.trimmedHistories = Counter.builder("notifier.history.trimmed")
+                .description("Project histories dropped over the memory budget").register(registry);
     }
 
     /** Applies an event (duplicates and old sequences are dropped) and pushes it to subscribers. */
     public void apply(StepProgressUpdated event, String json) {
-        ProjectStream stream = stream(event.projectId());
-        ProjectStream.Outcome outcome = stream.accept(event, json, ProjectReadModel::snapshot);
+        ProjectStream stream;
+        ProjectStream.Outcome outcome;
+        do {
+            stream = stream(event.projectId());
+            outcome = stream.accept(event, json, ProjectReadModel::snapshot);
+        } while (outcome == ProjectStream.Outcome.EVICTED);
         if (outcome == ProjectStream.Outcome.DUPLICATE_OR_STALE) {
             dropped.increment();
             return;
         }
+        touch(stream);
+        enforceBudget();
         if (outcome == ProjectStream.Outcome.APPLIED_AFTER_GAP) {
             gaps.increment();
             LOG.warnf("project %s: sequence %d arrived after a gap", event.projectId(), event.sequence());
@@ -96,7 +160,11 @@ public class ProjectReadModel {
     }
 
     public void subscribe(String projectId, Subscriber subscriber, OptionalLong lastEventId) {
-        stream(projectId).subscribe(subscriber, lastEventId, ProjectReadModel::snapshot);
+        // An evicted stream refuses the subscriber, which then takes the project's new one.
+        while (!stream(projectId).subscribe(subscriber, lastEventId, ProjectReadModel::snapshot)) {
+            Thread.onSpinWait();
+        }
+        enforceBudget();
     }
 
     public void unsubscribe(String projectId, Subscriber subscriber) {
@@ -104,6 +172,9 @@ public class ProjectReadModel {
         if (stream != null) {
             stream.unsubscribe(subscriber);
         }
+        // What only watched projects held over the budget may go now.
+        bytesLimit = budget;
+        projectsLimit = config.maxProjects();
     }
 
     /**
@@ -130,24 +201,139 @@ public class ProjectReadModel {
         return overviewSubscribers.size();
     }
 
+    /** Bytes accounted for now (the {@code notifier.memory.bytes} gauge). */
+    long bytesHeld() {
+        return bytes.get();
+    }
+
+    int projectsHeld() {
+        return streams.size();
+    }
+
+    /** Tests recount the bytes from these, to catch the running total drifting. */
+    Stream<ProjectStream> streams() {
+        return streams.values().stream();
+    }
+
+    /** Whether {@code subscriber} is registered on the stream the read model feeds for the project. */
+    boolean attached(String projectId, Subscriber subscriber) {
+        ProjectStream stream = streams.get(projectId);
+        return stream != null && stream.hasSubscriber(subscriber);
+    }
+
     private ProjectStream stream(String projectId) {
         ProjectStream stream = streams.get(projectId);
         if (stream != null) {
             return stream;
         }
-        if (streams.size() >= config.maxProjects()) {
-            evictIdle();
+        ProjectStream created = new ProjectStream(projectId, config.historySize(), historyBytes, bytes);
+        stream = streams.putIfAbsent(projectId, created);
+        if (stream != null) {
+            return stream;
         }
-        return streams.computeIfAbsent(projectId, id -> new ProjectStream(id, config.historySize()));
+        bytes.addAndGet(ProjectStream.initialBytes());
+        touch(created);
+        return created;
     }
 
-    /** Forgets the least recently updated projects that are finished (or never started) and unwatched. */
-    private synchronized void evictIdle() {
-        int excess = streams.size() - config.maxProjects() + Math.max(1, config.maxProjects() / 10);
-        streams.values().stream().filter(ProjectStream::idle)
-                .sorted(Comparator.comparing((ProjectStream s) -> s.view() == null ? Instant.MIN : s.view().updatedAt()))
-                .limit(Math.max(excess, 0))
-                .forEach(s -> streams.remove(s.projectId(), s));
+    /** Makes {@code stream} the most recently updated (and puts a new one in the order). */
+    private void touch(ProjectStream stream) {
+        order.lock();
+        try {
+            if (stream.evicted()) {
+                return;
+            }
+            if (stream.linked) {
+                if (stream == newest) {
+                    return;
+                }
+                unlink(stream);
+            }
+            stream.older = newest;
+            stream.newer = null;
+            if (newest != null) {
+                newest.newer = stream;
+            } else {
+                oldest = stream;
+            }
+            newest = stream;
+            stream.linked = true;
+        } finally {
+            order.unlock();
+        }
+    }
+
+    private void unlink(ProjectStream stream) {
+        if (stream.older != null) {
+            stream.older.newer = stream.newer;
+        } else {
+            oldest = stream.newer;
+        }
+        if (stream.newer != null) {
+            stream.newer.older = stream.older;
+        } else {
+            newest = stream.older;
+        }
+        stream.older = null;
+        stream.newer = null;
+        stream.linked = false;
+    }
+
+    private boolean overBudget() {
+        return bytes.get() > bytesLimit || streams.size() > projectsLimit;
+    }
+
+    /** Brings the read model back to 90% of its budget (and project cap) when it went past them. */
+    private void enforceBudget() {
+        if (!overBudget()) {
+            return;
+        }
+        order.lock();
+        try {
+            if (!overBudget()) {
+                return;
+            }
+            long bytesTarget = budget - budget / 10;
+            int countTarget = config.maxProjects() - config.maxProjects() / 10;
+            BooleanSupplier bytesDone = () -> bytes.get() <= bytesTarget;
+            BooleanSupplier done = () -> bytesDone.getAsBoolean() && streams.size() <= countTarget;
+            Instant idleBefore = clock.instant().minus(idleAfter);
+            if (sweep(s -> s.evictIfIdle(idleBefore), evictedIdle, done)
+                    || sweep(ProjectStream::trimHistory, trimmedHistories, bytesDone) && streams.size() <= countTarget
+                    || sweep(ProjectStream::evictIfUnwatched, evictedActive, done)
+                    || sweep(ProjectStream::dropView, droppedViews, bytesDone) && streams.size() <= countTarget) {
+                bytesLimit = budget;
+                projectsLimit = config.maxProjects();
+                return;
+            }
+            // Only watched projects are left, each at its minimum. Their connections are bounded elsewhere (per
+            // token); the next pass waits until a tenth more has come, or someone leaves.
+            bytesLimit = Math.max(budget, bytes.get() + budget / 10);
+            projectsLimit = Math.max(config.maxProjects(), streams.size() + Math.max(1, config.maxProjects() / 10));
+            if (bytes.get() > budget || streams.size() > config.maxProjects()) {
+                LOG.warnf("read model over its memory budget with watched projects only: %d bytes, %d projects",
+                        bytes.get(), streams.size());
+            }
+        } finally {
+            order.unlock();
+        }
+    }
+
+    /** Applies {@code action} from the least recently updated stream on, until {@code done}; true when done. */
+    private boolean sweep(Predicate<ProjectStream> action, Counter counter, BooleanSupplier done) {
+        ProjectStream stream = oldest;
+        while (stream != null && !done.getAsBoolean()) {
+            ProjectStream next = stream.newer;
+            if (action.test(stream)) {
+                counter.increment();
+                if (stream.evicted()) {
+                    unlink(stream);
+                    streams.remove(stream.projectId(), stream);
+                }
+            }
+            stream = next;
+        }
+        return done.getAsBoolean();
     }
 
     static Frame snapshot(ProjectStream.SnapshotRequest request) {

@@ -2,52 +2,91 @@ package io.stepprogress.notifier.readmodel;
 
 import io.stepprogress.event.InitializationView;
 import io.stepprogress.event.StepProgressUpdated;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
  * One project's latest view, its recent events (contiguous in sequence) and its live subscribers. Every
  * change and every subscription happens under this object's lock, so a subscriber gets each sequence
  * exactly once, in order, with nothing lost between its snapshot (or replay) and the live events.
+ * <p>
+ * Its bytes are accounted into the read model's total as they change. Once evicted (under the same lock) it
+ * takes no event and no subscriber: whoever finds it so goes to the project's fresh stream instead, so
+ * nobody waits on a stream the read model no longer feeds.
  */
 final class ProjectStream {
 
     /** What {@link #accept} did with an event. */
-    enum Outcome { APPLIED, DUPLICATE_OR_STALE, APPLIED_AFTER_GAP }
+    enum Outcome { APPLIED, DUPLICATE_OR_STALE, APPLIED_AFTER_GAP, EVICTED }
+
+    /**
+     * What a stream costs besides its encoded bytes: the object, its deque and set, the map entry and key.
+     * These estimates err on the high side of a heap measurement of 100,000 projects (MemoryFootprintTest),
+     * so the budget holds in heap and not just in accounting. The decoded view is counted as its event's
+     * JSON length: it measured smaller (JSON repeats every field name, the objects do not).
+     */
+    static final long STREAM_OVERHEAD = 400;
+    /** A frame's record, buffer wrapper and Netty buffer, besides its bytes. */
+    static final long FRAME_OVERHEAD = 150;
 
     private final String projectId;
     private final int historySize;
+    private final long historyBytesLimit;
+    private final AtomicLong total;
     private final ArrayDeque<Frame> history = new ArrayDeque<>();
-    private final Set<Subscriber> subscribers = new LinkedHashSet<>();
+    private final Set<Subscriber> subscribers = new LinkedHashSet<>(2);
     private InitializationView view;
+    /** The last sequence once the view was dropped under memory pressure: older events stay stale. */
+    private long droppedSequence;
+    private long viewBytes;
+    private long historyBytes;
+    private long bytes;
+    private boolean evicted;
 
-    ProjectStream(String projectId, int historySize) {
+    /** Least-recently-updated order, guarded by the read model's order lock (not this object's). */
+    ProjectStream older;
+    ProjectStream newer;
+    boolean linked;
+
+    ProjectStream(String projectId, int historySize, long historyBytesLimit, AtomicLong total) {
         this.projectId = projectId;
         this.historySize = historySize;
+        this.historyBytesLimit = historyBytesLimit;
+        this.total = total;
+        this.bytes = STREAM_OVERHEAD;
     }
 
     synchronized Outcome accept(StepProgressUpdated event, String json, Function<SnapshotRequest, Frame> snapshots) {
+        if (evicted) {
+            return Outcome.EVICTED;
+        }
         boolean firstEvent = view == null;
-        if (view != null && event.sequence() <= view.sequence()) {
+        long last = view == null ? droppedSequence : view.sequence();
+        if (event.sequence() <= last) {
             return Outcome.DUPLICATE_OR_STALE;
         }
         Outcome outcome = Outcome.APPLIED;
-        if (view != null && event.sequence() > view.sequence() + 1) {
+        if (last > 0 && event.sequence() > last + 1) {
             // The missing events cannot be replayed: history restarts here so replays never skip a sequence.
-            history.clear();
+            clearHistory();
             outcome = Outcome.APPLIED_AFTER_GAP;
         }
         view = event.initialization();
+        viewBytes = json.length();
         Frame frame = Frame.of("progress", event.sequence(), json, event.occurredAt(), view);
         history.addLast(frame);
-        while (history.size() > historySize) {
-            history.removeFirst();
+        historyBytes += size(frame);
+        while (history.size() > historySize || (historyBytes > historyBytesLimit && !history.isEmpty())) {
+            historyBytes -= size(history.removeFirst());
         }
+        account();
         // Subscribers waiting for a project that had no event yet start, like everyone, with a snapshot.
         List<Frame> frames = List.of(firstEvent ? snapshots.apply(new SnapshotRequest(view, null)) : frame);
         for (Subscriber subscriber : subscribers) {
@@ -60,12 +99,17 @@ final class ProjectStream {
      * Registers a subscriber and hands it, atomically with registration, what it must see first: the events
      * after {@code lastEventId} when they are all still held, else a snapshot (marked not resumed when a
      * last id was given), or nothing while the project has no event yet.
+     *
+     * @return false, registering nothing, when this stream was evicted: subscribe to the project's new one
      */
-    synchronized void subscribe(Subscriber subscriber, OptionalLong lastEventId,
-                                Function<SnapshotRequest, Frame> snapshots) {
+    synchronized boolean subscribe(Subscriber subscriber, OptionalLong lastEventId,
+                                   Function<SnapshotRequest, Frame> snapshots) {
+        if (evicted) {
+            return false;
+        }
         subscribers.add(subscriber);
         if (view == null) {
-            return;
+            return true;
         }
         List<Frame> first = new ArrayList<>();
         if (lastEventId.isPresent() && canReplayAfter(lastEventId.getAsLong())) {
@@ -83,6 +127,7 @@ final class ProjectStream {
             first.add(snapshots.apply(new SnapshotRequest(view, lastEventId.isPresent() ? Boolean.FALSE : null)));
         }
         subscriber.deliver(first);
+        return true;
     }
 
     synchronized void unsubscribe(Subscriber subscriber) {
@@ -99,16 +144,107 @@ final class ProjectStream {
         return !history.isEmpty() && history.peekFirst().sequence() <= lastEventId + 1;
     }
 
+    /**
+     * Evicts this stream if nobody watches it and its run needs no more memory: finished, never started, or
+     * not updated since {@code idleBefore} (a run whose worker died never finishes).
+     */
+    synchronized boolean evictIfIdle(Instant idleBefore) {
+        if (evicted || !subscribers.isEmpty()) {
+            return false;
+        }
+        if (view == null || view.status().finished() || view.updatedAt() == null
+                || view.updatedAt().isBefore(idleBefore)) {
+            evict();
+            return true;
+        }
+        return false;
+    }
+
+    /** Evicts this stream if nobody watches it, whatever its run's state. */
+    synchronized boolean evictIfUnwatched() {
+        if (evicted || !subscribers.isEmpty()) {
+            return false;
+        }
+        evict();
+        return true;
+    }
+
+    /** Forgets the history (reconnecting clients get a snapshot instead of a replay). */
+    synchronized boolean trimHistory() {
+        if (evicted || history.isEmpty()) {
+            return false;
+        }
+        clearHistory();
+        account();
+        return true;
+    }
+
+    /**
+     * The last resort, for a watched stream: it keeps its subscribers and the sequence they are at, and drops
+     * the view and history; its next event reaches them as a snapshot.
+     */
+    synchronized boolean dropView() {
+        if (evicted || view == null) {
+            return false;
+        }
+        droppedSequence = view.sequence();
+        view = null;
+        viewBytes = 0;
+        clearHistory();
+        account();
+        return true;
+    }
+
+    private void evict() {
+        evicted = true;
+        total.addAndGet(-bytes);
+        bytes = 0;
+        view = null;
+        history.clear();
+    }
+
+    private void clearHistory() {
+        history.clear();
+        historyBytes = 0;
+    }
+
+    private void account() {
+        long now = STREAM_OVERHEAD + viewBytes + historyBytes;
+        total.addAndGet(now - bytes);
+        bytes = now;
+    }
+
+    private static long size(Frame frame) {
+        return FRAME_OVERHEAD + frame.bytes().length() + (frame.end() == null ? 0 : frame.end().length());
+    }
+
+    /** The bytes it starts with, added to the total when it enters the read model. */
+    static long initialBytes() {
+        return STREAM_OVERHEAD;
+    }
+
     synchronized InitializationView view() {
         return view;
     }
 
-    synchronized boolean idle() {
-        return subscribers.isEmpty() && (view == null || view.status().finished());
-    }
-
     synchronized int subscriberCount() {
         return subscribers.size();
+    }
+
+    synchronized boolean hasSubscriber(Subscriber subscriber) {
+        return subscribers.contains(subscriber);
+    }
+
+    synchronized boolean evicted() {
+        return evicted;
+    }
+
+    synchronized long bytes() {
+        return bytes;
+    }
+
+    synchronized int historyLength() {
+        return history.size();
     }
 
     String projectId() {

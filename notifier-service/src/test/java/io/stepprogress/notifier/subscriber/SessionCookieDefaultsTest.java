@@ -3,6 +3,8 @@ package io.stepprogress.notifier.subscriber;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -42,6 +44,7 @@ class SessionCookieDefaultsTest {
         return new SmallRyeConfigBuilder().addDefaultInterceptors().withProfile(profile)
                 .withSources(new PropertiesConfigSource(properties))
                 .withConverter(Duration.class, 100, new DurationConverter()) // Quarkus's "15s" form
+                .withConverter(MemorySize.class, 100, new MemorySizeConverter()) // and its "64M" form
                 .withMapping(NotifierConfig.class)
                 .withValidateUnknown(false)
                 .build();
