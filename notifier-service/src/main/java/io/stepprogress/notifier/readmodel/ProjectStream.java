@@ -57,6 +57,24 @@ final class ProjectStream {
     }
 
     /**
+     * A current view read from the source of truth (start-up load, on-demand fetch): state only, no event.
+     * Kept only when newer than what is held; history restarts after it, since the events before it are not
+     * here to replay.
+     */
+    synchronized boolean seed(InitializationView current, Function<SnapshotRequest, Frame> snapshots) {
+        if (view != null && current.sequence() <= view.sequence()) {
+            return false;
+        }
+        view = current;
+        history.clear();
+        List<Frame> frames = List.of(snapshots.apply(new SnapshotRequest(view, null)));
+        for (Subscriber subscriber : subscribers) {
+            subscriber.deliver(frames);
+        }
+        return true;
+    }
+
+    /**
      * Registers a subscriber and hands it, atomically with registration, what it must see first: the events
      * after {@code lastEventId} when they are all still held, else a snapshot (marked not resumed when a
      * last id was given), or nothing while the project has no event yet.

@@ -80,6 +80,28 @@ final class SseConnection implements Subscriber {
         metrics.opened();
     }
 
+    /**
+     * The client already holds everything up to {@code lastEventId}: nothing at or before it is sent, so a
+     * client that is ahead of this instance never gets an older state, only what comes after its own.
+     */
+    void resumeAfter(long lastEventId) {
+        lastSequence = Math.max(lastSequence, lastEventId);
+    }
+
+    /**
+     * Ends the stream normally, with nothing more sent: the browser reconnects with the same Last-Event-ID
+     * after the retry delay. For a client this instance could not catch up with in time.
+     */
+    void endForRetry() {
+        if (closed) {
+            return;
+        }
+        pending.clear();
+        inbox.clear();
+        response.end();
+        closed();
+    }
+
     /** The token has expired: say so, drop what is pending (it may no longer be read), and close. */
     private void expire() {
         if (closed) {
