@@ -74,6 +74,13 @@ public interface NotifierConfig {
         @WithDefault("5s")
         Duration timeout();
 
+        /**
+         * How long a start keeps trying to load from progress-service (it may be starting too) before it replays
+         * the topic instead.
+         */
+        @WithDefault("60s")
+        Duration loadTimeout();
+
         /** Views per page of the start-up listing (progress-service allows up to 1000). */
         @WithDefault("1000")
         int pageSize();

@@ -44,6 +44,7 @@ public class CatchUp implements KafkaConsumerRebalanceListener {
     private final ProgressSource source;
     private final ProjectReadModel readModel;
     private final int maxProjects;
+    private final Duration loadTimeout;
     /** Per replayed partition: the end offset at assignment, the first offset it does not need to read. */
     private final Map<Integer, Long> targets = new ConcurrentHashMap<>();
     /** Per partition: the offset after the last record consumed. */
@@ -55,6 +56,7 @@ public class CatchUp implements KafkaConsumerRebalanceListener {
         this.source = source;
         this.readModel = readModel;
         this.maxProjects = config.maxProjects();
+        this.loadTimeout = config.source().loadTimeout();
     }
 
     @Override
@@ -89,23 +91,39 @@ public class CatchUp implements KafkaConsumerRebalanceListener {
         partitions.forEach(partition -> targets.remove(partition.partition()));
     }
 
-    /** @return false when progress-service could not answer, so the topic must be replayed instead */
+    /** @return false when progress-service could not answer in time, so the topic must be replayed instead */
     private boolean loadFromSource() {
         long started = System.nanoTime();
-        try {
-            List<InitializationView> views = source.recent(maxProjects);
-            // Oldest first: should the model be full, what it evicts to make room is the oldest.
-            for (int i = views.size() - 1; i >= 0; i--) {
-                readModel.seed(views.get(i));
+        long deadline = started + loadTimeout.toNanos();
+        while (true) {
+            try {
+                load(started);
+                return true;
+            } catch (ProgressSource.Unavailable | IllegalArgumentException e) {
+                if (System.nanoTime() > deadline) {
+                    LOG.warnf("cannot load the read model from progress-service (%s): replaying the topic instead",
+                            e.getMessage());
+                    return false;
+                }
+                LOG.infof("progress-service cannot list the views yet (%s); retrying", e.getMessage());
+                try {
+                    Thread.sleep(1000); // a retry delay, not synchronisation: progress-service may be starting
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
             }
-            LOG.infof("read model loaded from progress-service: %d projects in %d ms", views.size(),
-                    Duration.ofNanos(System.nanoTime() - started).toMillis());
-            return true;
-        } catch (ProgressSource.Unavailable | IllegalArgumentException e) {
-            LOG.warnf("cannot load the read model from progress-service (%s): replaying the topic instead",
-                    e.getMessage());
-            return false;
         }
+    }
+
+    private void load(long started) {
+        List<InitializationView> views = source.recent(maxProjects);
+        // Oldest first: should the model be full, what it evicts to make room is the oldest.
+        for (int i = views.size() - 1; i >= 0; i--) {
+            readModel.seed(views.get(i));
+        }
+        LOG.infof("read model loaded from progress-service: %d projects in %d ms", views.size(),
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
 
     void consumed(int partition, long offset) {

@@ -71,12 +71,19 @@ public class ProjectLookup {
      * newer view reaches the project's subscribers as a snapshot. For streams, which must not block.
      */
     public void refresh(String projectId) {
+        refresh(projectId, truth -> { });
+    }
+
+    /** {@link #refresh(String)}, then {@code then} with what progress-service said (on a worker thread). */
+    public void refresh(String projectId, java.util.function.Consumer<Optional<InitializationView>> then) {
         if (!source.configured() || !fetching.add(projectId)) {
             return;
         }
         Infrastructure.getDefaultWorkerPool().execute(() -> {
             try {
-                source.fetch(projectId).ifPresent(readModel::seed);
+                Optional<InitializationView> truth = source.fetch(projectId);
+                truth.ifPresent(readModel::seed);
+                then.accept(truth);
             } catch (ProgressSource.Unavailable | IllegalArgumentException e) {
                 LOG.warnf("cannot fetch project %s from progress-service: %s", projectId, e.getMessage());
             } finally {

@@ -47,6 +47,8 @@ final class SseConnection implements Subscriber {
     private long keepAliveTimer = -1;
     private long expiryTimer = -1;
     private volatile boolean closed;
+    /** Its position was forgotten (see {@link #restart}): it is served from scratch, not waited for. */
+    private volatile boolean restarted;
 
     /** @param expiresAt the subscriber token's expiry, when the stream ends */
     SseConnection(HttpServerResponse response, Vertx vertx, NotifierConfig.Sse config, SseMetrics metrics,
@@ -89,11 +91,25 @@ final class SseConnection implements Subscriber {
     }
 
     /**
+     * Forgets the client's position and runs {@code resubscribe} on this connection's thread: for a Last-Event-ID
+     * the source of truth has never reached (a reset database, a forged header), which no wait would meet.
+     */
+    void restart(Runnable resubscribe) {
+        context.runOnContext(v -> {
+            if (!closed) {
+                lastSequence = 0;
+                restarted = true;
+                resubscribe.run();
+            }
+        });
+    }
+
+    /**
      * Ends the stream normally, with nothing more sent: the browser reconnects with the same Last-Event-ID
      * after the retry delay. For a client this instance could not catch up with in time.
      */
     void endForRetry() {
-        if (closed) {
+        if (closed || restarted) {
             return;
         }
         pending.clear();
