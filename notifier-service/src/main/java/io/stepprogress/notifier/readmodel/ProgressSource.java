@@ -31,7 +31,8 @@ public class ProgressSource {
 
     ProgressSource(NotifierConfig config) {
         this.config = config.source();
-        this.client = HttpClient.newBuilder().connectTimeout(this.config.timeout()).build();
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(this.config.timeout()).build(); // plain HTTP/1.1: no h2c upgrade round trip
     }
 
     /** False in a deployment (and the tests) that rebuild from the topic instead. */

@@ -67,9 +67,11 @@ final class ProjectStream {
         }
         view = current;
         history.clear();
-        List<Frame> frames = List.of(snapshots.apply(new SnapshotRequest(view, null)));
-        for (Subscriber subscriber : subscribers) {
-            subscriber.deliver(frames);
+        if (!subscribers.isEmpty()) { // a start loads thousands of unwatched projects: no frame to encode for them
+            List<Frame> frames = List.of(snapshots.apply(new SnapshotRequest(view, null)));
+            for (Subscriber subscriber : subscribers) {
+                subscriber.deliver(frames);
+            }
         }
         return true;
     }
