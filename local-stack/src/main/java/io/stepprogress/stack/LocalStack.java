@@ -95,6 +95,8 @@ public final class LocalStack implements AutoCloseable {
     /** The demo worker's projects, and what the printed login link opens. */
     public static final String DEMO_PROJECTS = "demo-*";
     private static final Duration DEMO_WORKER_TOKEN_TTL = Duration.ofDays(7);
+    /** The notifier asks progress-service for views as long as it runs: longer than any local session. */
+    private static final Duration NOTIFIER_SOURCE_TOKEN_TTL = Duration.ofDays(7);
     /** progress-service's write path (no REPLICATION, no DDL) and outbox relay (REPLICATION) logins. */
     static final String PROGRESS_APP_ROLE = "progress_app";
     static final String PROGRESS_RELAY_ROLE = "progress_relay";
@@ -221,6 +223,14 @@ public final class LocalStack implements AutoCloseable {
                 ? keys.notifierPublicKeysFile() : keys.authorityPublicKeysFile()).toString());
         if (service == Service.PROGRESS) {
             env.put("PROGRESS_SECURITY_SIGNING_KEY_LOCATION", keys.subscriberSigningKeyFile().toString());
+        }
+        if (service == Service.NOTIFIER) {
+            // The read model is loaded from progress-service on start, not replayed from the topic. Progress is
+            // started first, and a notifier that cannot reach it in time replays the topic instead. The token
+            // goes in the environment, never on a command line, where every local user's ps would show it.
+            env.put("NOTIFIER_SOURCE_URL", "http://127.0.0.1:" + options.ports().get(Service.PROGRESS));
+            env.put("NOTIFIER_SOURCE_TOKEN", issue("notifier-service", Scopes.OPERATOR, ProjectPatterns.any(),
+                    NOTIFIER_SOURCE_TOKEN_TTL));
         }
         if (service.database() != null) {
             env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(service.database()));

@@ -549,6 +549,31 @@ class CrossServiceTest {
         assertThat(client.progress(mine).sequence()).isEqualTo(before);
     }
 
+    @Test
+    @Order(7)
+    void aRestartedNotifierLoadsItsReadModelFromProgressServiceNotFromTheTopic() throws Exception {
+        String project = id("reload");
+        client.start(project, PLAN);
+        client.reportProgress(project, "clone", 40, "copying");
+        ServiceProcess notifier = stack.service(Service.NOTIFIER);
+        notifier.stop();
+        client.complete(project, "clone");
+        notifier.start();
+        notifier.awaitReady(Duration.ofMinutes(2));
+
+        // The real GET /api/projects with the token the launcher minted: the view is there at once, and none of
+        // the topic's events (this test class has published thousands) was replayed to build it.
+        InitializationView truth = client.progress(project);
+        JsonNode served = json(Service.NOTIFIER, "/api/projects/" + project + "/progress");
+        assertThat(served.path("sequence").asLong()).isEqualTo(truth.sequence());
+        assertThat(served.path("steps").get(0).path("status").asText()).isEqualTo("completed");
+        assertThat(metric(Service.NOTIFIER, "notifier_events_applied_total")).isZero();
+
+        client.reportProgress(project, "build", 10, "tailing");
+        await().atMost(WAIT).until(() -> json(Service.NOTIFIER, "/api/projects/" + project + "/progress")
+                .path("sequence").asLong() == truth.sequence() + 1);
+    }
+
     private int withCookie(String path, String cookie) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(stack.service(Service.NOTIFIER).url(path))
                 .header("Cookie", cookie).timeout(Duration.ofSeconds(5));

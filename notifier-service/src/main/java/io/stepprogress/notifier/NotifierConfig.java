@@ -3,7 +3,9 @@ package io.stepprogress.notifier;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "notifier")
 public interface NotifierConfig {
@@ -19,9 +21,19 @@ public interface NotifierConfig {
     @WithDefault("100000")
     int maxProjects();
 
+    /**
+     * How long a stream whose Last-Event-ID is ahead of what this instance holds waits for the instance to
+     * catch up before it is closed (the browser reconnects with the same id, maybe to another instance):
+     * such a client must never be sent an older state.
+     */
+    @WithDefault("10s")
+    Duration catchUpWait();
+
     Memory memory();
 
     Sse sse();
+
+    Source source();
 
     /**
      * What the read model may hold. Every project is accounted (its latest view's and its history frames'
@@ -69,6 +81,43 @@ public interface NotifierConfig {
          */
         @WithDefault("8")
         int maxConnectionsPerToken();
+    }
+
+    /**
+     * progress-service, the source of truth, which a notifier loads its read model from on start and asks for
+     * the projects it does not hold. Without a URL the read model is rebuilt by replaying the whole topic.
+     */
+    interface Source {
+        /** progress-service's base URL (NOTIFIER_SOURCE_URL), e.g. http://progress-service:8081. */
+        Optional<URI> url();
+
+        /**
+         * An operator token (scope progress:operator, audience progress-service) whose projects claim covers
+         * what this notifier serves (NOTIFIER_SOURCE_TOKEN: environment only, never a command line).
+         */
+        Optional<String> token();
+
+        /** Each request to progress-service, connection included. */
+        @WithDefault("5s")
+        Duration timeout();
+
+        /**
+         * How long a start keeps trying to load from progress-service (it may be starting too) before it replays
+         * the topic instead.
+         */
+        @WithDefault("60s")
+        Duration loadTimeout();
+
+        /** Views per page of the start-up listing (progress-service allows up to 1000). */
+        @WithDefault("1000")
+        int pageSize();
+
+        /**
+         * Views loaded at start, the most recently updated first; any other project is fetched when asked for.
+         * Bounds the start time (10,000 views load in about 4 s), whatever {@link NotifierConfig#maxProjects()} allows.
+         */
+        @WithDefault("10000")
+        int startupProjects();
     }
 
     /** The cookie {@code POST /api/session} sets. */

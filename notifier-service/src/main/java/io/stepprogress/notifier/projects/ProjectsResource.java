@@ -3,6 +3,7 @@ package io.stepprogress.notifier.projects;
 import io.stepprogress.event.InitializationStatus;
 import io.stepprogress.event.Ids;
 import io.stepprogress.event.InitializationView;
+import io.stepprogress.notifier.readmodel.ProjectLookup;
 import io.stepprogress.notifier.readmodel.ProjectReadModel;
 import io.stepprogress.notifier.subscriber.Credentials;
 import io.stepprogress.notifier.subscriber.SubscriberAuthenticator;
@@ -10,6 +11,8 @@ import io.stepprogress.notifier.subscriber.SubscriberToken;
 import io.stepprogress.problem.InvalidParameterException;
 import io.stepprogress.problem.ProblemException;
 import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.security.PermitAll;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;
@@ -27,7 +30,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseHeader;
 
 /**
- * Reads served from the in-memory read model: no database, no call to progress-service. Each needs a
+ * Reads served from the in-memory read model once it has caught up (503 before), and a project it does not hold
+ * from progress-service when one is configured (see {@link ProjectLookup}). Each needs a
  * subscriber token (session cookie or bearer header), checked by the same {@link SubscriberAuthenticator} as
  * the streams, and shows only the projects its patterns allow.
  */
@@ -44,22 +48,31 @@ public class ProjectsResource {
 
     private final ProjectReadModel readModel;
     private final SubscriberAuthenticator authenticator;
+    private final ProjectLookup lookup;
 
-    ProjectsResource(ProjectReadModel readModel, SubscriberAuthenticator authenticator) {
+    ProjectsResource(ProjectReadModel readModel, SubscriberAuthenticator authenticator, ProjectLookup lookup) {
         this.readModel = readModel;
         this.authenticator = authenticator;
+        this.lookup = lookup;
     }
 
     @GET
     @Path("/{projectId}/progress")
     @ResponseHeader(name = "Cache-Control", value = NO_STORE)
     @Operation(summary = "The project's latest view")
-    public InitializationView progress(
+    public Uni<InitializationView> progress(
             @PathParam("projectId") @Pattern(regexp = Ids.PATTERN, message = "must match " + Ids.PATTERN)
             String projectId,
             @Context HttpHeaders headers) {
         authenticator.authorize(credentials(headers), projectId);
-        return readModel.view(projectId).orElseThrow(() -> new UnknownProject(projectId));
+        lookup.requireCaughtUp();
+        Optional<InitializationView> held = readModel.view(projectId);
+        if (held.isPresent()) {
+            return Uni.createFrom().item(held.get());
+        }
+        // Not in memory: progress-service may know it (older than what was loaded, or evicted). Off the event loop.
+        return Uni.createFrom().item(() -> lookup.load(projectId).orElseThrow(() -> new UnknownProject(projectId)))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     @GET
@@ -71,6 +84,7 @@ public class ProjectsResource {
             @QueryParam("limit") String limit,
             @Context HttpHeaders headers) {
         SubscriberToken token = authenticator.authenticate(credentials(headers));
+        lookup.requireCaughtUp();
         return readModel.recent(Optional.ofNullable(status).map(InitializationStatus::fromWire),
                 token.projects()::allows, InvalidParameterException.intParameter("limit", limit, 50, 1, 500));
     }
@@ -82,7 +96,7 @@ public class ProjectsResource {
 
     static final class UnknownProject extends ProblemException {
         UnknownProject(String projectId) {
-            super(404, "Unknown project", "no event of project '" + projectId + "' has been seen");
+            super(404, "Unknown project", "project '" + projectId + "' is not known (no event of it has been seen)");
         }
     }
 }

@@ -13,8 +13,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Feeds the read model from {@link ProgressTopics#PROJECT_PROGRESS}. Each notifier instance consumes in a
- * group of its own from the earliest offset, so every instance sees every event and rebuilds its state on
- * start; nothing is committed.
+ * group of its own, so every instance sees every event; nothing is committed. Where it starts reading is
+ * {@link CatchUp}'s choice: the end offsets after loading from progress-service, or the beginning.
  */
 @ApplicationScoped
 public class ProgressConsumer {

@@ -132,11 +132,32 @@ public class ProjectReadModel {
             LOG.warnf("project %s: sequence %d arrived after a gap", event.projectId(), event.sequence());
         }
         applied.increment();
+        toOverview(event.initialization(), event.occurredAt());
+    }
+
+    /**
+     * A current view from the source of truth (see {@link ProjectStream#seed}); dropped unless newer than what
+     * is held, like an event.
+     */
+    public void seed(InitializationView view) {
+        ProjectStream stream;
+        ProjectStream.Outcome outcome;
+        do {
+            stream = stream(view.projectId());
+            outcome = stream.seed(view, ProjectReadModel::snapshot);
+        } while (outcome == ProjectStream.Outcome.EVICTED);
+        if (outcome == ProjectStream.Outcome.APPLIED) {
+            touch(stream);
+            enforceBudget();
+            toOverview(view, null);
+        }
+    }
+
+    private void toOverview(InitializationView view, Instant occurredAt) {
         if (!overviewSubscribers.isEmpty()) {
-            List<Frame> frame = List.of(Frame.of("project", 0, EventJson.write(event.initialization()),
-                    event.occurredAt()));
+            List<Frame> frame = List.of(Frame.of("project", 0, EventJson.write(view), occurredAt));
             overviewSubscribers.forEach((subscriber, visible) -> {
-                if (visible.test(event.projectId())) {
+                if (visible.test(view.projectId())) {
                     subscriber.deliver(frame);
                 }
             });

@@ -1,5 +1,6 @@
 package io.stepprogress.notifier.readmodel;
 
+import io.stepprogress.event.EventJson;
 import io.stepprogress.event.InitializationView;
 import io.stepprogress.event.StepProgressUpdated;
 import java.time.Instant;
@@ -93,6 +94,35 @@ final class ProjectStream {
             subscriber.deliver(frames);
         }
         return outcome;
+    }
+
+    /**
+     * A current view read from the source of truth (start-up load, on-demand fetch): state only, no event.
+     * Kept only when newer than what is held; history restarts after it, since the events before it are not
+     * here to replay.
+     */
+    synchronized Outcome seed(InitializationView current, Function<SnapshotRequest, Frame> snapshots) {
+        if (evicted) {
+            return Outcome.EVICTED;
+        }
+        // Subscribers of a dropped view are at droppedSequence: the same view again restores the state for
+        // reads, but is not sent to them twice.
+        long held = view == null ? droppedSequence : view.sequence();
+        if (current.sequence() < held || (view != null && current.sequence() == held)) {
+            return Outcome.DUPLICATE_OR_STALE;
+        }
+        boolean newer = current.sequence() > held;
+        view = current;
+        viewBytes = EventJson.write(current).length();
+        clearHistory();
+        account();
+        if (newer && !subscribers.isEmpty()) { // a start loads thousands of unwatched projects: no frame to encode for them
+            List<Frame> frames = List.of(snapshots.apply(new SnapshotRequest(view, null)));
+            for (Subscriber subscriber : subscribers) {
+                subscriber.deliver(frames);
+            }
+        }
+        return Outcome.APPLIED;
     }
 
     /**

@@ -5,7 +5,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready once the read model holds everything the topic held at start (the Kafka consumer has its own check). */
+/**
+ * Ready once the read model has caught up (see {@link CatchUp}): loaded from progress-service, or replayed up to
+ * the end offsets recorded at assignment. Until then every read answers 503. The Kafka consumer has its own check.
+ */
 @Readiness
 @ApplicationScoped
 public class ReadModelHealthCheck implements HealthCheck {

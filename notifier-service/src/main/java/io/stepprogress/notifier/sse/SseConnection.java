@@ -47,6 +47,8 @@ final class SseConnection implements Subscriber {
     private long keepAliveTimer = -1;
     private long expiryTimer = -1;
     private volatile boolean closed;
+    /** Its position was forgotten (see {@link #restart}): it is served from scratch, not waited for. */
+    private volatile boolean restarted;
 
     /** @param expiresAt the subscriber token's expiry, when the stream ends */
     SseConnection(HttpServerResponse response, Vertx vertx, NotifierConfig.Sse config, SseMetrics metrics,
@@ -78,6 +80,42 @@ final class SseConnection implements Subscriber {
         long untilExpiry = Duration.between(Instant.now(), expiresAt).toMillis();
         expiryTimer = vertx.setTimer(Math.max(1, untilExpiry), id -> expire());
         metrics.opened();
+    }
+
+    /**
+     * The client already holds everything up to {@code lastEventId}: nothing at or before it is sent, so a
+     * client that is ahead of this instance never gets an older state, only what comes after its own.
+     */
+    void resumeAfter(long lastEventId) {
+        lastSequence = Math.max(lastSequence, lastEventId);
+    }
+
+    /**
+     * Forgets the client's position and runs {@code resubscribe} on this connection's thread: for a Last-Event-ID
+     * the source of truth has never reached (a reset database, a forged header), which no wait would meet.
+     */
+    void restart(Runnable resubscribe) {
+        context.runOnContext(v -> {
+            if (!closed) {
+                lastSequence = 0;
+                restarted = true;
+                resubscribe.run();
+            }
+        });
+    }
+
+    /**
+     * Ends the stream normally, with nothing more sent: the browser reconnects with the same Last-Event-ID
+     * after the retry delay. For a client this instance could not catch up with in time.
+     */
+    void endForRetry() {
+        if (closed || restarted) {
+            return;
+        }
+        pending.clear();
+        inbox.clear();
+        response.end();
+        closed();
     }
 
     /** The token has expired: say so, drop what is pending (it may no longer be read), and close. */

@@ -2,6 +2,7 @@ package io.stepprogress.notifier.sse;
 
 import io.stepprogress.event.Ids;
 import io.stepprogress.notifier.NotifierConfig;
+import io.stepprogress.notifier.readmodel.ProjectLookup;
 import io.stepprogress.notifier.readmodel.ProjectReadModel;
 import io.stepprogress.notifier.subscriber.Credentials;
 import io.stepprogress.notifier.subscriber.SubscriberAuthenticator;
@@ -28,7 +29,10 @@ import java.util.function.Function;
  * </ul>
  * Both need a subscriber token (session cookie or bearer header, see {@link SubscriberAuthenticator}), checked
  * on a worker thread (verifying may have to load keys) before anything is registered; then at most
- * {@code notifier.sse.max-connections-per-token} streams per token (429 beyond). A stream ends with
+ * {@code notifier.sse.max-connections-per-token} streams per token (429 beyond). Nothing is served before the
+ * read model has caught up (503 with Retry-After). A client whose Last-Event-ID is ahead of what this instance
+ * holds is sent nothing older: it waits up to {@code notifier.catch-up-wait} for the instance to catch up, then
+ * the stream ends and the browser reconnects with the same id. A stream ends with
  * {@code event: expired} when its token expires (see {@link SseConnection}).
  */
 @ApplicationScoped
@@ -43,9 +47,11 @@ public class SseRoutes {
     private final SubscriberAuthenticator authenticator;
     private final ConnectionLimit limit;
     private final Vertx vertx;
+    private final ProjectLookup lookup;
 
     SseRoutes(ProjectReadModel readModel, NotifierConfig config, SseMetrics metrics,
-              SubscriberAuthenticator authenticator, ConnectionLimit limit, Vertx vertx) {
+              SubscriberAuthenticator authenticator, ConnectionLimit limit, Vertx vertx, ProjectLookup lookup) {
+        this.lookup = lookup;
         this.readModel = readModel;
         this.config = config;
         this.metrics = metrics;
@@ -92,14 +98,52 @@ public class SseRoutes {
     private void projectStream(RoutingContext request) {
         String projectId = request.pathParam("projectId");
         SubscriberToken token = request.get(TOKEN);
+        if (notCaughtUp(request)) {
+            return;
+        }
+        OptionalLong lastEventId = lastEventId(request);
+        long after = lastEventId.orElse(0);
         open(request, token, self -> {
-            readModel.subscribe(projectId, self, lastEventId(request));
+            self.resumeAfter(after);
+            readModel.subscribe(projectId, self, lastEventId);
+            long held = lookup.held(projectId);
+            if (held == 0 || held < after) {
+                // Not held, or older than what the client has seen: ask progress-service (when configured) instead
+                // of waiting for the project's next event, which may never come. When even the source of truth
+                // is behind the client's id, that id was never issued for this project: start it over with a
+                // snapshot marked not resumed, as for any id that cannot be placed.
+                lookup.refresh(projectId, truth -> {
+                    if (truth.isPresent() && truth.get().sequence() < after) {
+                        self.restart(() -> readModel.subscribe(projectId, self, OptionalLong.of(-1)));
+                    }
+                });
+            }
+            if (held < after) {
+                vertx.setTimer(config.catchUpWait().toMillis(), id -> {
+                    if (lookup.held(projectId) < after) {
+                        self.endForRetry();
+                    }
+                });
+            }
             return () -> readModel.unsubscribe(projectId, self);
         });
     }
 
+    private boolean notCaughtUp(RoutingContext request) {
+        try {
+            lookup.requireCaughtUp();
+            return false;
+        } catch (ProblemException notYet) {
+            refuse(request, notYet);
+            return true;
+        }
+    }
+
     private void overviewStream(RoutingContext request) {
         SubscriberToken token = request.get(TOKEN);
+        if (notCaughtUp(request)) {
+            return;
+        }
         open(request, token, self -> {
             readModel.subscribeOverview(self, token.projects()::allows, OVERVIEW_SIZE);
             return () -> readModel.unsubscribeOverview(self);

@@ -55,8 +55,18 @@ final class ReadModels {
             }
 
             @Override
+            public Duration catchUpWait() {
+                throw new UnsupportedOperationException("the read model does not stream");
+            }
+
+            @Override
             public Sse sse() {
                 throw new UnsupportedOperationException("the read model does not stream");
+            }
+
+            @Override
+            public Source source() {
+                throw new UnsupportedOperationException("the read model does not load");
             }
 
             @Override

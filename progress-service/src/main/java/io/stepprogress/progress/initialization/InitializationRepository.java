@@ -83,6 +83,72 @@ public class InitializationRepository {
         }
     }
 
+    /**
+     * One page of current views, most recently updated first, in one statement (one snapshot): the page's
+     * initializations joined with their steps. Keyset pagination on (updated_at, project_id), which the
+     * index of V4 serves, so a page costs the same at the end of the list as at its start.
+     *
+     * @param likePatterns SQL LIKE patterns the project id must match one of; null for every project
+     * @param before       the last row of the previous page; null for the first page
+     */
+    public List<Initialization> page(Instant updatedSince, PageKey before, List<String> likePatterns, int limit) {
+        StringBuilder where = new StringBuilder("WHERE TRUE");
+        if (updatedSince != null) {
+            where.append(" AND updated_at >= ?");
+        }
+        if (before != null) {
+            where.append(" AND (updated_at, project_id) < (?, ?)");
+        }
+        if (likePatterns != null) {
+            where.append(" AND project_id LIKE ANY (?)");
+        }
+        String sql = "WITH page AS (SELECT project_id, status, sequence, message, reason, started_at, updated_at, "
+                + "finished_at, run FROM initialization " + where
+                + " ORDER BY updated_at DESC, project_id DESC LIMIT ?) "
+                + "SELECT p.status, p.sequence, p.message, p.reason, p.started_at, p.updated_at, p.finished_at, "
+                + "p.run, s.name, s.label, s.weight, s.status, s.progress, s.message, s.started_at, s.updated_at, "
+                + "p.project_id FROM page p LEFT JOIN initialization_step s ON s.project_id = p.project_id "
+                + "ORDER BY p.updated_at DESC, p.project_id DESC, s.position";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(sql)) {
+            int index = 1;
+            if (updatedSince != null) {
+                setInstant(select, index++, updatedSince);
+            }
+            if (before != null) {
+                setInstant(select, index++, before.updatedAt());
+                select.setString(index++, before.projectId());
+            }
+            if (likePatterns != null) {
+                select.setArray(index++, connection.createArrayOf("text", likePatterns.toArray()));
+            }
+            select.setInt(index, limit);
+            List<Initialization> page = new ArrayList<>();
+            try (ResultSet row = select.executeQuery()) {
+                String current = null;
+                while (row.next()) {
+                    String projectId = row.getString(17);
+                    if (!projectId.equals(current)) {
+                        current = projectId;
+                        page.add(new Initialization(projectId, row.getInt(8),
+                                InitializationStatus.valueOf(row.getString(1)), row.getLong(2), row.getString(3),
+                                row.getString(4), instant(row, 5), instant(row, 6), instant(row, 7), List.of()));
+                    }
+                    if (row.getString(9) != null) { // the aggregate's own list, filled in position order
+                        page.get(page.size() - 1).steps().add(step(row, 9));
+                    }
+                }
+            }
+            return page;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot list initializations", e);
+        }
+    }
+
+    /** Where a page of {@link #page} ends: its last row's sort key. */
+    public record PageKey(Instant updatedAt, String projectId) {
+    }
+
     /** @return false when another transaction created the project first */
     public boolean insertIfAbsent(Initialization initialization) {
         try (Connection connection = dataSource.getConnection();

@@ -165,6 +165,33 @@ class SecurityMatrixTest {
         }
     }
 
+    static Stream<Arguments> everyAttackOnTheListing() {
+        List<Arguments> cases = new ArrayList<>();
+        unauthenticated().forEach(attack -> cases.add(Arguments.of(attack)));
+        // The listing is for operators, whatever the projects: every other token is refused for its scope.
+        forbidden().stream().filter(attack -> !attack.name().startsWith("operator"))
+                .forEach(attack -> cases.add(Arguments.of(new Attack(attack.name(), 403, "scope",
+                        attack.authorization()))));
+        return cases.stream();
+    }
+
+    /** GET /api/projects (operators' listing of current views): what it refuses, it lists nothing. */
+    @ParameterizedTest(name = "list projects with {0}")
+    @MethodSource("everyAttackOnTheListing")
+    void theListingIsRefusedToAnyoneButOperators(Attack attack) {
+        RequestSpecification request = given();
+        String authorization = attack.authorization().get();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        request.get("/api/projects").then().statusCode(attack.status())
+                .contentType("application/problem+json")
+                .header("WWW-Authenticate", startsWith("Bearer realm=\"step-progress\""))
+                .body("status", equalTo(attack.status()))
+                .body("detail", containsString(attack.detail()))
+                .body(not(containsString("projectId")));
+    }
+
     @org.junit.jupiter.api.Test
     void operatorsMayReadProgressOfTheirProjectsOnly() {
         String project = newProjectId("ops");

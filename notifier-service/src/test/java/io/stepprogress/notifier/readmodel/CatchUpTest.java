@@ -1,0 +1,69 @@
+package io.stepprogress.notifier.readmodel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.stepprogress.notifier.NotifierConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+/** Readiness when the read model is replayed from the topic (no source configured). */
+class CatchUpTest {
+
+    private static final TopicPartition EMPTIED = new TopicPartition("project-progress", 0);
+    private static final TopicPartition HOLDING = new TopicPartition("project-progress", 1);
+    private static final TopicPartition NEVER_WRITTEN = new TopicPartition("project-progress", 2);
+
+    private final CatchUp catchUp = catchUp();
+
+    @Test
+    void aPartitionThatRetentionEmptiedHasNothingToWaitFor() {
+        assign(Map.of(EMPTIED, 500L), Map.of(EMPTIED, 500L));
+
+        assertThat(catchUp.caughtUp()).isTrue();
+        assertThat(catchUp.lagByPartition()).doesNotContainKey(0);
+    }
+
+    @Test
+    void caughtUpOnceTheLastRecordBeforeTheEndAtAssignmentIsConsumed() {
+        assign(Map.of(EMPTIED, 500L, HOLDING, 40L, NEVER_WRITTEN, 0L),
+                Map.of(EMPTIED, 500L, HOLDING, 43L, NEVER_WRITTEN, 0L));
+        assertThat(catchUp.caughtUp()).isFalse();
+
+        catchUp.consumed(1, 41);
+        assertThat(catchUp.caughtUp()).isFalse();
+        assertThat(catchUp.lagByPartition()).containsEntry(1, 1L);
+
+        catchUp.consumed(1, 42);
+        assertThat(catchUp.caughtUp()).isTrue();
+    }
+
+    @Test
+    void notCaughtUpBeforeAnyAssignment() {
+        assertThat(catchUp.caughtUp()).isFalse();
+    }
+
+    private void assign(Map<TopicPartition, Long> beginnings, Map<TopicPartition, Long> ends) {
+        MockConsumer<String, byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+        consumer.assign(List.copyOf(ends.keySet()));
+        consumer.updateBeginningOffsets(beginnings);
+        consumer.updateEndOffsets(ends);
+        catchUp.onPartitionsAssigned(consumer, ends.keySet());
+    }
+
+    private static CatchUp catchUp() {
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(NotifierConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter()).build(); // "10s", as Quarkus reads it
+        NotifierConfig notifier = config.getConfigMapping(NotifierConfig.class);
+        return new CatchUp(new ProgressSource(notifier), new ProjectReadModel(notifier, new SimpleMeterRegistry()),
+                notifier);
+    }
+}
