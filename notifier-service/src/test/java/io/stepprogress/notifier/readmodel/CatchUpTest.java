@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
-import io.quarkus.runtime.configuration.DurationConverter;
 import io.stepprogress.notifier.NotifierConfig;
-import java.time.Duration;
+import io.stepprogress.notifier.support.NotifierConfigs;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -60,9 +58,7 @@ class CatchUpTest {
     }
 
     private static CatchUp catchUp() {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(NotifierConfig.class)
-                .withConverter(Duration.class, 200, new DurationConverter()).build(); // "10s", as Quarkus reads it
-        NotifierConfig notifier = config.getConfigMapping(NotifierConfig.class);
+        NotifierConfig notifier = NotifierConfigs.defaults();
         return new CatchUp(new ProgressSource(notifier), new ProjectReadModel(notifier, new SimpleMeterRegistry()),
                 notifier);
     }

@@ -2,17 +2,13 @@ package io.stepprogress.notifier.subscriber;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.quarkus.runtime.configuration.MemorySize;
-import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import io.stepprogress.notifier.NotifierConfig;
+import io.stepprogress.notifier.support.NotifierConfigs;
 import io.stepprogress.notifier.NotifierConfig.Session.Secure;
 import java.io.IOException;
 import java.net.URL;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The cookie's Secure default per profile, read from the service's own application.properties. */
@@ -41,11 +37,8 @@ class SessionCookieDefaultsTest {
 
     private static SmallRyeConfig config(String profile) throws IOException {
         URL properties = SessionCookieDefaultsTest.class.getClassLoader().getResource("application.properties");
-        return new SmallRyeConfigBuilder().addDefaultInterceptors().withProfile(profile)
+        return NotifierConfigs.builder().addDefaultInterceptors().withProfile(profile)
                 .withSources(new PropertiesConfigSource(properties))
-                .withConverter(Duration.class, 100, new DurationConverter()) // Quarkus's "15s" form
-                .withConverter(MemorySize.class, 100, new MemorySizeConverter()) // and its "64M" form
-                .withMapping(NotifierConfig.class)
                 .withValidateUnknown(false)
                 .build();
     }
