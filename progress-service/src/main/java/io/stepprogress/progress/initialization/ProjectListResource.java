@@ -22,7 +22,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * Operators' listing of current views, read from PostgreSQL: how a notifier instance loads its read model on
  * start instead of replaying the topic. Only the projects the token's patterns allow are listed.
  */
-@Path("/api/projects")
+// Rooted at /api, not /api/projects: a second root class on /api/projects would win the match for
+// /api/projects/{id}/... and turn a wrong method there (405) into a 404.
+@Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "initialization")
 @APIResponse(responseCode = "401", description = "No bearer token, or one that is malformed, expired or not signed by a key we trust")
@@ -44,6 +46,7 @@ public class ProjectListResource {
     }
 
     @GET
+    @Path("/projects")
     @Operation(summary = "Current views, most recently updated first, in pages",
             description = "Keyset pagination: pass the previous page's next as after until next is null. "
                     + "updatedSince (an ISO-8601 instant) keeps the projects updated at or after it.")

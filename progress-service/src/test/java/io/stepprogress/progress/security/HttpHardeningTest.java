@@ -145,6 +145,6 @@ class HttpHardeningTest {
                         .as(operation.getKey() + " " + path.getKey()).containsKeys("401", "403");
             }
         }
-        assertThat(operations).isEqualTo(7);
+        assertThat(operations).isEqualTo(8);
     }
 }
