@@ -221,8 +221,10 @@ class CrossServiceTest {
             System.out.printf("E2E audit-consumer SIGKILL: recorded but uncommitted when killed=%d, "
                     + "redelivered and skipped by the restarted consumer=%.0f%n", redeliveryDue, skipped);
             assertThat(redeliveryDue).as("events recorded beyond the committed offsets when killed").isPositive();
+            // At least those: a partition whose first offset the group had not committed yet is re-read from its
+            // beginning, so the restarted consumer may skip more than the rows counted above.
             assertThat(skipped).as("redeliveries the restarted consumer skipped (audit_events_duplicate_total)")
-                    .isEqualTo((double) redeliveryDue);
+                    .isGreaterThanOrEqualTo((double) redeliveryDue);
         }
     }
 

@@ -7,6 +7,7 @@ import io.stepprogress.notifier.NotifierConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Default;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,9 @@ import org.jboss.logging.Logger;
  * sequence that is not newer and are dropped, like any duplicate. The start costs one listing, whatever the
  * topic holds. A project not loaded (older, or evicted later) is fetched when someone asks for it.
  * <p>
+ * A partition assigned again (after a broker outage or a rebalance) is read on from where this instance
+ * stopped: the read model already holds what came before, and open streams get every event after it.
+ * <p>
  * <b>Without a source</b>, or when the source cannot answer: replay each partition from its beginning up to
  * the end offset recorded at assignment. A partition whose beginning is at its end (never written, or emptied
  * by retention) has nothing to replay.
@@ -47,7 +51,10 @@ public class CatchUp implements KafkaConsumerRebalanceListener {
     private final Duration loadTimeout;
     /** Per replayed partition: the end offset at assignment, the first offset it does not need to read. */
     private final Map<Integer, Long> targets = new ConcurrentHashMap<>();
-    /** Per partition: the offset after the last record consumed. */
+    /**
+     * Per partition: the offset after the last record consumed (or the end a load sought to): where this
+     * instance reads on when the partition is assigned again.
+     */
     private final Map<Integer, Long> consumed = new ConcurrentHashMap<>();
     private volatile boolean assigned;
     private volatile boolean loading;
@@ -64,24 +71,53 @@ public class CatchUp implements KafkaConsumerRebalanceListener {
         loading = true;
         try {
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            if (source.configured() && loadFromSource()) {
-                ends.forEach((partition, end) -> {
-                    consumer.seek(partition, end);
+            List<TopicPartition> fresh = new ArrayList<>();
+            for (TopicPartition partition : partitions) {
+                Long resume = consumed.get(partition.partition());
+                if (resume == null) {
+                    fresh.add(partition);
+                    continue;
+                }
+                // Assigned again (a broker outage, a rebalance): the read model holds everything before where this
+                // instance stopped, so it reads on from there. Loading views and jumping to the end instead would
+                // skip those events for every open stream.
+                consumer.seek(partition, resume);
+                long end = ends.getOrDefault(partition, resume);
+                if (resume < end) {
+                    targets.put(partition.partition(), end);
+                } else {
                     targets.remove(partition.partition());
-                });
-            } else {
-                Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(partitions);
-                ends.forEach((partition, end) -> {
-                    if (beginnings.getOrDefault(partition, 0L) >= end) {
-                        targets.remove(partition.partition()); // nothing to replay: empty, or retention emptied it
-                    } else {
-                        targets.put(partition.partition(), end);
-                    }
-                });
+                }
+            }
+            if (!fresh.isEmpty()) {
+                catchUpFresh(consumer, fresh, ends);
             }
             assigned = true;
         } finally {
             loading = false;
+        }
+    }
+
+    /** Partitions this instance has never read: load from the source and tail, or replay them. */
+    private void catchUpFresh(Consumer<?, ?> consumer, List<TopicPartition> partitions,
+                              Map<TopicPartition, Long> ends) {
+        if (source.configured() && loadFromSource()) {
+            for (TopicPartition partition : partitions) {
+                long end = ends.getOrDefault(partition, 0L);
+                consumer.seek(partition, end);
+                targets.remove(partition.partition());
+                consumed.merge(partition.partition(), end, Math::max);
+            }
+            return;
+        }
+        Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(partitions);
+        for (TopicPartition partition : partitions) {
+            long end = ends.getOrDefault(partition, 0L);
+            if (beginnings.getOrDefault(partition, 0L) >= end) {
+                targets.remove(partition.partition()); // nothing to replay: empty, or retention emptied it
+            } else {
+                targets.put(partition.partition(), end);
+            }
         }
     }
 

@@ -3,7 +3,6 @@ package io.stepprogress.notifier.readmodel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.smallrye.config.SmallRyeConfig;
 import io.stepprogress.notifier.NotifierConfig;
 import io.stepprogress.notifier.support.NotifierConfigs;
 import java.util.List;
@@ -49,12 +48,36 @@ class CatchUpTest {
         assertThat(catchUp.caughtUp()).isFalse();
     }
 
-    private void assign(Map<TopicPartition, Long> beginnings, Map<TopicPartition, Long> ends) {
+    /**
+     * After a broker outage the partitions come back: the instance must read on from where it stopped, not
+     * jump (every open stream would skip the events in between) and not replay everything.
+     */
+    @Test
+    void aPartitionAssignedAgainIsReadOnFromWhereThisInstanceStopped() {
+        assign(Map.of(HOLDING, 0L), Map.of(HOLDING, 10L));
+        for (long offset = 0; offset < 10; offset++) {
+            catchUp.consumed(1, offset);
+        }
+        assertThat(catchUp.caughtUp()).isTrue();
+        catchUp.onPartitionsRevoked(null, List.of(HOLDING));
+
+        MockConsumer<String, byte[]> again = assign(Map.of(HOLDING, 0L), Map.of(HOLDING, 25L));
+
+        assertThat(again.position(HOLDING)).isEqualTo(10L);
+        assertThat(catchUp.caughtUp()).as("the events written while it was away are still to read").isFalse();
+        for (long offset = 10; offset < 25; offset++) {
+            catchUp.consumed(1, offset);
+        }
+        assertThat(catchUp.caughtUp()).isTrue();
+    }
+
+    private MockConsumer<String, byte[]> assign(Map<TopicPartition, Long> beginnings, Map<TopicPartition, Long> ends) {
         MockConsumer<String, byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
         consumer.assign(List.copyOf(ends.keySet()));
         consumer.updateBeginningOffsets(beginnings);
         consumer.updateEndOffsets(ends);
         catchUp.onPartitionsAssigned(consumer, ends.keySet());
+        return consumer;
     }
 
     private static CatchUp catchUp() {
