@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Generated bad input for every endpoint of every service: JSON bodies derived from a valid one by a single
@@ -23,6 +24,15 @@ import java.util.Set;
  * with {@code -Dbadinput.seed=<seed>}.
  */
 public final class BadInputCorpus {
+
+    /** One generated request to a service's API and the answers it may get: a row of a corpus test. */
+    public record Probe(String name, Set<Integer> statuses,
+                        Function<io.restassured.specification.RequestSpecification, io.restassured.response.Response> send) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
 
     public static final long DEFAULT_SEED = 20_260_613L;
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.stepprogress.audit.support.DeadLetters;
 import io.stepprogress.audit.support.Metrics;
 import io.stepprogress.event.StepProgressUpdated;
 import io.stepprogress.testkit.EventPublisher;
@@ -17,14 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -188,26 +182,7 @@ class AuditConsumerTest {
     }
 
     private Map<String, String> deadLetterReasons(List<String> keys) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        Map<String, String> reasons = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of("project-progress-audit-dlq"));
-            await().atMost(WAIT).until(() -> {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    Header reason = record.headers().lastHeader(AuditConsumer.REASON_HEADER);
-                    if (keys.contains(record.key()) && reason != null) {
-                        reasons.put(record.key(), new String(reason.value(), StandardCharsets.UTF_8));
-                    }
-                }
-                return reasons.keySet().containsAll(keys);
-            });
-        }
-        return reasons;
+        return DeadLetters.reasons(bootstrapServers, keys, WAIT);
     }
 
     private static String id(String prefix) {

@@ -9,6 +9,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.stepprogress.audit.log.AuditConsumer;
 import io.stepprogress.audit.log.AuditLog;
+import io.stepprogress.audit.support.DeadLetters;
 import io.stepprogress.audit.support.Metrics;
 import io.stepprogress.event.StepProgressUpdated;
 import io.stepprogress.testkit.EventPublisher;
@@ -20,14 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -119,26 +113,7 @@ class OutageTest {
     }
 
     private String deadLetterReason(String key) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        String[] reason = new String[1];
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of("project-progress-audit-dlq"));
-            await().atMost(WAIT).until(() -> {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    Header header = record.headers().lastHeader(AuditConsumer.REASON_HEADER);
-                    if (key.equals(record.key()) && header != null) {
-                        reason[0] = new String(header.value(), StandardCharsets.UTF_8);
-                    }
-                }
-                return reason[0] != null;
-            });
-        }
-        return reason[0];
+        return DeadLetters.reasons(bootstrapServers, List.of(key), WAIT).get(key);
     }
 
     private static List<StepProgressUpdated> concat(List<StepProgressUpdated> a, List<StepProgressUpdated> b) {

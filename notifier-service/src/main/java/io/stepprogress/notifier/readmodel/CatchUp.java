@@ -21,7 +21,7 @@ import org.jboss.logging.Logger;
  * be older than what clients have seen, so nothing is served from it and the instance is not ready.
  * <p>
  * <b>With a source</b> ({@code notifier.source.url}): (1) record the end offsets of the assigned partitions,
- * (2) load the current views of the most recently updated projects (at most {@code notifier.max-projects})
+ * (2) load the current views of the most recently updated projects (at most {@code notifier.source.startup-projects})
  * from progress-service, (3) seek to the recorded ends and tail from there, and (4) be ready. Correct by
  * construction: progress-service commits a change to PostgreSQL before the relay can read it from the WAL and
  * publish it, so every event below the recorded ends was committed before step (2) started, and the views

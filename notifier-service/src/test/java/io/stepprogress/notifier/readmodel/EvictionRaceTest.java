@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -19,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,30 +59,12 @@ class EvictionRaceTest {
             return null;
         }));
         for (int t = 0; t < SUBSCRIBING_THREADS; t++) {
-            work.add(threads.submit(() -> {
-                start.await();
-                ThreadLocalRandom random = ThreadLocalRandom.current();
-                for (int i = 0; i < SUBSCRIPTIONS_PER_THREAD; i++) {
-                    String projectId = "race-" + random.nextInt(PROJECTS);
-                    ReadModels.RecordingSubscriber subscriber = new ReadModels.RecordingSubscriber();
-                    model.subscribe(projectId, subscriber, random.nextBoolean()
-                            ? OptionalLong.empty() : OptionalLong.of(random.nextInt(ROUNDS)));
-                    if (random.nextInt(20) == 0) {
-                        kept.put(subscriber, projectId);
-                    } else {
-                        // Most leave at once, so most projects stay unwatched and evictable.
-                        model.unsubscribe(projectId, subscriber);
-                    }
-                }
-                return null;
-            }));
+            // Most leave at once, so most projects stay unwatched and evictable.
+            work.add(threads.submit(subscribers(start, model, kept, "race-", PROJECTS, SUBSCRIPTIONS_PER_THREAD, 20,
+                    random -> random.nextBoolean() ? OptionalLong.empty() : OptionalLong.of(random.nextInt(ROUNDS)))));
         }
         start.countDown();
-        threads.shutdown();
-        assertThat(threads.awaitTermination(120, TimeUnit.SECONDS)).as("the race finished").isTrue();
-        for (Future<?> done : work) {
-            done.get();
-        }
+        finish(threads, work);
 
         assertThat(registry.get("notifier.projects.evicted").counters()).anySatisfy(c ->
                 assertThat(c.count()).isPositive());
@@ -112,28 +96,11 @@ class EvictionRaceTest {
         ExecutorService threads = Executors.newFixedThreadPool(4);
         List<Future<?>> work = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
-            work.add(threads.submit(() -> {
-                start.await();
-                ThreadLocalRandom random = ThreadLocalRandom.current();
-                for (int i = 0; i < 100_000; i++) {
-                    String projectId = "empty-" + random.nextInt(12);
-                    ReadModels.RecordingSubscriber subscriber = new ReadModels.RecordingSubscriber();
-                    model.subscribe(projectId, subscriber, OptionalLong.empty());
-                    if (random.nextInt(200) == 0) {
-                        kept.put(subscriber, projectId);
-                    } else {
-                        model.unsubscribe(projectId, subscriber);
-                    }
-                }
-                return null;
-            }));
+            work.add(threads.submit(subscribers(start, model, kept, "empty-", 12, 100_000, 200,
+                    random -> OptionalLong.empty())));
         }
         start.countDown();
-        threads.shutdown();
-        assertThat(threads.awaitTermination(120, TimeUnit.SECONDS)).as("the race finished").isTrue();
-        for (Future<?> done : work) {
-            done.get();
-        }
+        finish(threads, work);
 
         assertThat(registry.get("notifier.projects.evicted").tag("state", "idle").counter().count()).isPositive();
         assertThat(kept).isNotEmpty();
@@ -145,5 +112,38 @@ class EvictionRaceTest {
         }
         kept.forEach((subscriber, projectId) ->
                 assertThat(subscriber.lastSequence()).as("snapshot of %s received", projectId).isEqualTo(1));
+    }
+
+    /**
+     * A thread's work: {@code subscriptions} subscriptions to random projects {@code prefix0..n-1}, each left
+     * again at once except one in {@code keepOneIn}, which is recorded in {@code kept}.
+     */
+    private static Callable<Void> subscribers(CountDownLatch start, ProjectReadModel model,
+                                              Map<ReadModels.RecordingSubscriber, String> kept, String prefix,
+                                              int projects, int subscriptions, int keepOneIn,
+                                              Function<ThreadLocalRandom, OptionalLong> lastEventId) {
+        return () -> {
+            start.await();
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            for (int i = 0; i < subscriptions; i++) {
+                String projectId = prefix + random.nextInt(projects);
+                ReadModels.RecordingSubscriber subscriber = new ReadModels.RecordingSubscriber();
+                model.subscribe(projectId, subscriber, lastEventId.apply(random));
+                if (random.nextInt(keepOneIn) == 0) {
+                    kept.put(subscriber, projectId);
+                } else {
+                    model.unsubscribe(projectId, subscriber);
+                }
+            }
+            return null;
+        };
+    }
+
+    private static void finish(ExecutorService threads, List<Future<?>> work) throws Exception {
+        threads.shutdown();
+        assertThat(threads.awaitTermination(120, TimeUnit.SECONDS)).as("the race finished").isTrue();
+        for (Future<?> done : work) {
+            done.get();
+        }
     }
 }

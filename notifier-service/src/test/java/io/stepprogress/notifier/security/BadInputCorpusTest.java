@@ -6,6 +6,7 @@ import io.restassured.specification.RequestSpecification;
 import io.stepprogress.notifier.subscriber.SessionCookie;
 import io.stepprogress.notifier.support.Subscribers;
 import io.stepprogress.testkit.BadInputCorpus;
+import io.stepprogress.testkit.BadInputCorpus.Probe;
 import io.stepprogress.testkit.BadInputCorpus.BadBody;
 import io.stepprogress.testkit.BadInputCorpus.BadQuery;
 import io.stepprogress.testkit.BadInputCorpus.BadSegment;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -29,38 +29,31 @@ import org.junit.jupiter.params.provider.MethodSource;
 @QuarkusTest
 class BadInputCorpusTest {
 
-    record Case(String name, Set<Integer> statuses, Function<RequestSpecification, io.restassured.response.Response> send) {
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
     static Stream<Arguments> corpus() {
         Random random = new Random(BadInputCorpus.seed());
-        List<Case> cases = new ArrayList<>();
+        List<Probe> cases = new ArrayList<>();
         for (BadSegment id : BadInputCorpus.segments(random, 12)) {
-            cases.add(new Case("progress of " + id, id.statuses(),
+            cases.add(new Probe("progress of " + id, id.statuses(),
                     r -> subscriber(r).get("/api/projects/" + id.encoded() + "/progress")));
             // Encoded dot segments are normalised away: /api/projects/%2e%2e/events is the overview stream,
             // which a subscriber may open, and which never ends. Only ids that stay one segment are sent.
             if (id.statuses().equals(Set.of(400))) {
-                cases.add(new Case("stream of " + id, id.statuses(),
+                cases.add(new Probe("stream of " + id, id.statuses(),
                         r -> subscriber(r).get("/api/projects/" + id.encoded() + "/events")));
             }
         }
         for (BadQuery status : BadInputCorpus.words(random,
                 Set.of("pending", "running", "completed", "failed", "cancelled"), 12)) {
-            cases.add(new Case("list with status " + status, Set.of(400),
+            cases.add(new Probe("list with status " + status, Set.of(400),
                     r -> subscriber(r).get("/api/projects?status=" + status.encoded())));
         }
         for (BadQuery limit : BadInputCorpus.integers(random, 1, 500, 20)) {
-            cases.add(new Case("list with limit " + limit, Set.of(400),
+            cases.add(new Probe("list with limit " + limit, Set.of(400),
                     r -> subscriber(r).get("/api/projects?limit=" + limit.encoded())));
         }
         for (BadSegment id : BadInputCorpus.segments(random, 8)) {
             if (id.statuses().equals(Set.of(400))) {
-                cases.add(new Case("sign out of " + id, Set.of(400),
+                cases.add(new Probe("sign out of " + id, Set.of(400),
                         r -> r.delete("/api/session?projectId=" + id.encoded())));
             }
         }
@@ -68,11 +61,11 @@ class BadInputCorpusTest {
         for (int i = 0; i < credentials.size(); i++) {
             String credential = credentials.get(i);
             String shown = credential.length() > 40 ? credential.substring(0, 40) + "…" : credential;
-            cases.add(new Case("overview stream with '" + shown + "'", Set.of(401),
+            cases.add(new Probe("overview stream with '" + shown + "'", Set.of(401),
                     r -> r.header("Authorization", credential).get("/api/events")));
-            cases.add(new Case("session with '" + shown + "'", Set.of(401),
+            cases.add(new Probe("session with '" + shown + "'", Set.of(401),
                     r -> r.header("Authorization", credential).get("/api/session")));
-            cases.add(new Case("session cookie '" + shown + "'", Set.of(401),
+            cases.add(new Probe("session cookie '" + shown + "'", Set.of(401),
                     r -> r.header("Cookie", SessionCookie.NAME + "=" + credential.replace(" ", "").replace(";", ""))
                             .get("/api/projects")));
         }
@@ -82,7 +75,7 @@ class BadInputCorpusTest {
             String credential = credentials.get(i % credentials.size());
             // The body limit answers before anything else; every other body meets the refused credential.
             Set<Integer> statuses = body.fault() == BadInputCorpus.Fault.TOO_LARGE ? Set.of(413) : Set.of(401);
-            cases.add(new Case("sign in with " + body, statuses, r -> r.header("Authorization", credential)
+            cases.add(new Probe("sign in with " + body, statuses, r -> r.header("Authorization", credential)
                     .contentType(body.contentType()).body(body.bytes()).post("/api/session")));
         }
         return cases.stream().map(Arguments::of);
@@ -90,7 +83,7 @@ class BadInputCorpusTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("corpus")
-    void isRefusedWithAProblem(Case badCase) {
+    void isRefusedWithAProblem(Probe badCase) {
         BadInputCorpus.assertProblem(badCase.send().apply(RestAssured.given().urlEncodingEnabled(false)),
                 badCase.statuses(), badCase);
     }
