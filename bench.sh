@@ -5,9 +5,9 @@
 # Builds the bench module when its jar is missing or older than its sources.
 set -e
 cd "$(dirname "$0")"
-jar=bench/target/bench.jar
-if [ ! -f "$jar" ] || [ -n "$(find bench/src bench/pom.xml -newer "$jar" 2>/dev/null | head -n 1)" ]; then
-  ./mvnw -q -pl bench -am package -DskipTests
+jar=tooling/bench/target/bench.jar
+if [ ! -f "$jar" ] || [ -n "$(find tooling/bench/src tooling/bench/pom.xml -newer "$jar" 2>/dev/null | head -n 1)" ]; then
+  ./mvnw -q -pl tooling/bench -am package -DskipTests
 fi
 # The fan-out scenario holds thousands of sockets: raise this process's own open-file limit to its hard limit
 # (nothing beyond it, nothing for other processes).

@@ -10,7 +10,7 @@ needs_build() {
   [ -f "$stamp" ] || return 0
   for jar in progress-service/target/quarkus-app/quarkus-run.jar notifier-service/target/quarkus-app/quarkus-run.jar \
              audit-consumer/target/quarkus-app/quarkus-run.jar alert-consumer/target/quarkus-app/quarkus-run.jar \
-             demo-worker/target/demo-worker-0.1.0-SNAPSHOT.jar local-stack/target/local-stack.jar; do
+             tooling/demo-worker/target/demo-worker-0.1.0-SNAPSHOT.jar tooling/local-stack/target/local-stack.jar; do
     [ -f "$jar" ] || return 0
   done
   changed=$(find . -path '*/target' -prune -o -path ./.git -prune -o -path '*/src/*' -newer "$stamp" -print \
@@ -24,6 +24,6 @@ if needs_build; then
 fi
 if [ "$1" = keys ]; then
   shift
-  exec java -cp local-stack/target/local-stack.jar io.stepprogress.stack.KeysMain "$@"
+  exec java -cp tooling/local-stack/target/local-stack.jar io.stepprogress.stack.KeysMain "$@"
 fi
-exec java -Dstack.root="$(pwd)" -jar local-stack/target/local-stack.jar "$@"
+exec java -Dstack.root="$(pwd)" -jar tooling/local-stack/target/local-stack.jar "$@"
