@@ -68,14 +68,34 @@ public final class BenchContext {
      * reused across runs, which keeps the notifier's per-project history (and memory) bounded.
      */
     void setUp(BenchProjects projects) {
+        setUp(projects, null);
+    }
+
+    /**
+     * As {@link #setUp(BenchProjects)}, with this plan instead of the service's default one when not null. A
+     * project that already ran gets its next run: a start without a run number would answer the finished one.
+     */
+    void setUp(BenchProjects projects, List<io.stepprogress.client.PlannedStep> plan) {
         long started = System.nanoTime();
         for (BenchProjects.Project p : projects.all()) {
             try {
                 client.cancel(p.id(), "bench: new run");
             } catch (NotFoundException | ConflictException e) {
-                // never started, or already finished: either way a start begins a new run
+                // never started, or already finished: either way the next run can start
             }
-            InitializationView view = client.start(p.id());
+            InitializationView current;
+            try {
+                current = client.progress(p.id());
+            } catch (NotFoundException e) {
+                current = null;
+            }
+            InitializationView view;
+            if (current == null) {
+                view = plan == null ? client.start(p.id()) : client.start(p.id(), plan);
+            } else {
+                view = plan == null ? client.startRun(p.id(), current.run() + 1)
+                        : client.startRun(p.id(), current.run() + 1, plan);
+            }
             p.lastSequence = view.sequence();
             p.updates = 0;
             p.steps = view.steps().stream().map(StepView::name).toList();

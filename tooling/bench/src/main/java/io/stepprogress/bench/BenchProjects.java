@@ -168,24 +168,34 @@ public final class BenchProjects {
     }
 
     /**
-     * The {@code overload} scenario's updates, which change statuses as well: on each step in turn,
-     * {@code progressPerStep} progress updates up to 100 (the first starts the step), then its completion;
-     * after the last step's completion (the run ended) the next run starts. A cycle is
-     * {@code steps x (progressPerStep + 1) + 1} updates.
+     * The {@code overload} scenario's updates, which change statuses as well: on each step but the last in
+     * turn, {@code progressPerStep} progress updates up to 100 (the first starts the step), then its
+     * completion; on the last step progress up to 100, then only the message changes. The run never ends
+     * during the load (a finished run ends its streams): {@link EndToEndLoad} completes the last step after it.
      */
     public static Update updateWithStatusChanges(long n, List<String> steps, int progressPerStep) {
         int perStep = progressPerStep + 1;
-        long cycle = (long) steps.size() * perStep + 1;
-        long at = n % cycle;
-        if (at == cycle - 1) {
-            return new Update(Action.NEXT_RUN, null, 0, "bench update " + n);
+        long onEarlierSteps = (long) (steps.size() - 1) * perStep;
+        if (n >= onEarlierSteps) {
+            long k = n - onEarlierSteps;
+            int progress = k < progressPerStep ? (int) ((k + 1) * 100 / progressPerStep) : 100;
+            return new Update(Action.PROGRESS, steps.get(steps.size() - 1), progress, "bench update " + n);
         }
-        String step = steps.get((int) (at / perStep));
-        int k = (int) (at % perStep);
+        String step = steps.get((int) (n / perStep));
+        int k = (int) (n % perStep);
         if (k == progressPerStep) {
             return new Update(Action.COMPLETE, step, 100, "bench update " + n);
         }
         return new Update(Action.PROGRESS, step, (k + 1) * 100 / progressPerStep, "bench update " + n);
+    }
+
+    /** The overload's plan: the most steps a plan may have (50), so status changes go on for long. */
+    public static List<io.stepprogress.client.PlannedStep> manySteps() {
+        List<io.stepprogress.client.PlannedStep> steps = new java.util.ArrayList<>();
+        for (int i = 1; i <= 50; i++) {
+            steps.add(io.stepprogress.client.PlannedStep.of("s" + i, "bench step " + i));
+        }
+        return steps;
     }
 
     /**
@@ -200,8 +210,8 @@ public final class BenchProjects {
         return key.toString();
     }
 
-    /** What a write does: report progress, complete the step, or start the project's next run. */
-    public enum Action { PROGRESS, COMPLETE, NEXT_RUN }
+    /** What a write does: report progress or complete the step. */
+    public enum Action { PROGRESS, COMPLETE }
 
     public record Update(Action action, String step, int progress, String message) {
 

@@ -1,5 +1,6 @@
 package io.stepprogress.bench;
 
+import io.stepprogress.event.InitializationView;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,8 @@ final class EndToEndLoad implements AutoCloseable {
     private final Latency setupConnect;
     private final Latency setupFirstFrame;
     private WriteLoad.UpdatePlan plan = BenchProjects::update;
+    /** Runs after the scheduled writes, before the drain (the overload ends every run there). */
+    private Runnable afterWrites = () -> { };
 
     private EndToEndLoad(BenchContext bench, BenchProjects projects, Report report) {
         this.bench = bench;
@@ -34,12 +37,15 @@ final class EndToEndLoad implements AutoCloseable {
         return prepare(bench, report, projectCount, subscriberCount, false);
     }
 
-    /** @param track keep what every stream received, for {@link OverloadVerdict} */
+    /**
+     * @param track keep what every stream received, for {@link OverloadVerdict}; the projects then run
+     *              {@link BenchProjects#manySteps()}, whose steps start and complete during the load
+     */
     static EndToEndLoad prepare(BenchContext bench, Report report, int projectCount, int subscriberCount,
                                 boolean track) {
         EndToEndLoad load = new EndToEndLoad(bench, new BenchProjects(bench.options.projectPrefix, projectCount), report);
         try {
-            bench.setUp(load.projects);
+            bench.setUp(load.projects, track ? BenchProjects.manySteps() : null);
             bench.awaitNotifier(load.projects, Duration.ofSeconds(60));
             if (subscriberCount > 0) {
                 load.subscribers = bench.subscribe(load.projects, subscriberCount, idleSink(), load.setupConnect,
@@ -305,6 +311,7 @@ final class EndToEndLoad implements AutoCloseable {
      */
     Run runOverload(double rate, Duration warmup, Duration overload, Duration after, int workers, int progressPerStep) {
         plan = (n, steps) -> BenchProjects.updateWithStatusChanges(n, steps, progressPerStep);
+        afterWrites = this::endRuns;
         FlightRecordings recordings = bench.startFlightRecordings();
         long start = System.nanoTime() + 200_000_000L;
         Run run = new Run(start);
@@ -341,6 +348,27 @@ final class EndToEndLoad implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         return run;
+    }
+
+    /**
+     * Completes every project's last step, so its run ends: the last status change, which closes the
+     * project's streams after their final frame. Not measured (due before the measured window).
+     */
+    private void endRuns() {
+        for (BenchProjects.Project p : projects.all()) {
+            try {
+                long now = System.nanoTime();
+                projects.expect(p.index(), p.lastSequence + 1, 0, now);
+                InitializationView view = bench.client.complete(p.id(), p.steps.get(p.steps.size() - 1),
+                        "bench: the run ends");
+                projects.answered(p.index(), view.sequence(), System.nanoTime());
+                p.answered(view);
+                p.lastSequence = view.sequence();
+                p.lastWritten.accumulateAndGet(view.sequence(), Math::max);
+            } catch (RuntimeException e) {
+                BenchContext.log("could not end the run of %s: %s", p.id(), e);
+            }
+        }
     }
 
     /** What every tracked stream received against what the writer knows of each project. */
@@ -416,6 +444,7 @@ final class EndToEndLoad implements AutoCloseable {
         try {
             new WriteLoad(bench.client, projects, workers, plan).runOpen(schedule, measureFrom, o.maxLag.toNanos(),
                     run.stats);
+            afterWrites.run();
         } finally {
             status.interrupt();
         }

@@ -166,7 +166,6 @@ public final class WriteLoad {
             InitializationView view = switch (update.action()) {
                 case PROGRESS -> client.reportProgress(project.id, update.step(), update.progress(), update.message());
                 case COMPLETE -> client.complete(project.id, update.step(), update.message());
-                case NEXT_RUN -> client.startRun(project.id, project.lastView.run() + 1);
             };
             long done = System.nanoTime();
             if (view.sequence() != expected) {

@@ -61,9 +61,9 @@ class BenchProjectsTest {
     }
 
     @Test
-    void overloadUpdatesProgressEachStepThenCompleteItThenStartTheNextRun() {
-        List<String> plan = List.of("a", "b");
-        // per step: 4 progress updates (25, 50, 75, 100) and a completion; then the next run: a cycle of 11
+    void overloadUpdatesProgressAndCompleteEachStepButTheLastWhichNeverCompletesDuringTheLoad() {
+        List<String> plan = List.of("a", "b", "c");
+        // steps a and b: 4 progress updates (25, 50, 75, 100) and a completion each; then c goes up and stays
         assertThat(BenchProjects.updateWithStatusChanges(0, plan, 4)).isEqualTo(
                 new BenchProjects.Update(BenchProjects.Action.PROGRESS, "a", 25, "bench update 0"));
         assertThat(BenchProjects.updateWithStatusChanges(3, plan, 4).progress()).isEqualTo(100);
@@ -71,9 +71,11 @@ class BenchProjectsTest {
         assertThat(BenchProjects.updateWithStatusChanges(5, plan, 4).step()).isEqualTo("b");
         assertThat(BenchProjects.updateWithStatusChanges(9, plan, 4)).isEqualTo(
                 new BenchProjects.Update(BenchProjects.Action.COMPLETE, "b", 100, "bench update 9"));
-        assertThat(BenchProjects.updateWithStatusChanges(10, plan, 4).action()).isEqualTo(BenchProjects.Action.NEXT_RUN);
-        assertThat(BenchProjects.updateWithStatusChanges(11, plan, 4)).isEqualTo(
-                new BenchProjects.Update(BenchProjects.Action.PROGRESS, "a", 25, "bench update 11"));
+        assertThat(BenchProjects.updateWithStatusChanges(10, plan, 4)).isEqualTo(
+                new BenchProjects.Update(BenchProjects.Action.PROGRESS, "c", 25, "bench update 10"));
+        assertThat(BenchProjects.updateWithStatusChanges(5_000, plan, 4)).isEqualTo(
+                new BenchProjects.Update(BenchProjects.Action.PROGRESS, "c", 100, "bench update 5000"));
+        assertThat(BenchProjects.manySteps()).hasSize(50);
     }
 
     @Test

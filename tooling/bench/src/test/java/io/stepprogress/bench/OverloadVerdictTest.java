@@ -64,13 +64,23 @@ class OverloadVerdictTest {
     }
 
     @Test
-    void idsThatDoNotIncreaseAndClosedStreamsAreFlagged() {
+    void idsThatDoNotIncreaseAndStreamsClosedBeforeTheFinalViewAreFlagged() {
+        String stale = "15 run 1 RUNNING 30.0 [a=COMPLETED/100/done;b=RUNNING/0/x;]";
         OverloadVerdict.Verdict v = OverloadVerdict.judge(project(), List.of(stream(FINAL, 12, 15, 14, 20),
-                new OverloadVerdict.StreamRecord(0, false, 10, new long[] {12, 15, 20}, FINAL)));
+                new OverloadVerdict.StreamRecord(0, false, 10, new long[] {12, 15}, stale)));
 
         assertThat(v.passed()).isFalse();
         assertThat(v.idsNotIncreasing()).isEqualTo(1);
         assertThat(v.closed()).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamClosedAfterItsFinalViewEndedNormally() {
+        OverloadVerdict.Verdict v = OverloadVerdict.judge(project(),
+                List.of(new OverloadVerdict.StreamRecord(0, false, 10, new long[] {12, 15, 20}, FINAL)));
+
+        assertThat(v.passed()).isTrue();
+        assertThat(v.closed()).isZero();
     }
 
     @Test
