@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * A set of projects with SSE streams on them and a Kafka tail, driven by open-loop writes: the body of the
- * steady, ramp, fanout and recovery scenarios. Every wait is bounded.
+ * steady, ramp, fanout, recovery and overload scenarios. Every wait is bounded.
  */
 final class EndToEndLoad implements AutoCloseable {
 
