@@ -37,9 +37,9 @@ public final class BenchOptions {
               idle       no load for --duration (60s): CPU of every process of the stack and in total
               overload   twice the rate for --duration (60s), then the rate for as long (after --warmup 10s
                          at the rate); the rate is --rate, else the last ramp.json's result in --out, else
-                         100/s. Updates change statuses (--progress-per-step 10 updates, then a completion; a
-                         new run after the last step). Write p99, SSE delivery p99 during the overload, time
-                         back to steady (--p99-limit), and whether every stream ends on its project's final
+                         100/s. Updates change statuses (a 50-step plan, --progress-per-step 10 updates then a
+                         completion per step; the current step fails after the load). Write p99, SSE
+                         delivery p99 during the overload, time back to steady (--p99-limit), and whether every stream ends on its project's final
                          view with every status change delivered (merged progress events are accepted)
               all        idle, floor, get, steady, ramp, overload, fanout, recovery
             targets (loopback only unless --allow-remote):

@@ -171,7 +171,7 @@ public final class BenchProjects {
      * The {@code overload} scenario's updates, which change statuses as well: on each step but the last in
      * turn, {@code progressPerStep} progress updates up to 100 (the first starts the step), then its
      * completion; on the last step progress up to 100, then only the message changes. The run never ends
-     * during the load (a finished run ends its streams): {@link EndToEndLoad} completes the last step after it.
+     * during the load (a finished run ends its streams): {@link EndToEndLoad} fails the current step after it.
      */
     public static Update updateWithStatusChanges(long n, List<String> steps, int progressPerStep) {
         int perStep = progressPerStep + 1;

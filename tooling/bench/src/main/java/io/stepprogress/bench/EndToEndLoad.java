@@ -351,16 +351,20 @@ final class EndToEndLoad implements AutoCloseable {
     }
 
     /**
-     * Completes every project's last step, so its run ends: the last status change, which closes the
-     * project's streams after their final frame. Not measured (due before the measured window).
+     * Fails every project's current step, so its run ends (failed): the last two status changes in one event,
+     * after which the notifier ends the project's streams. One request per project; not measured (due before
+     * the measured window).
      */
     private void endRuns() {
         for (BenchProjects.Project p : projects.all()) {
+            InitializationView last = p.lastView;
+            if (last == null || last.currentStep() == null || last.status().finished()) {
+                continue;
+            }
             try {
                 long now = System.nanoTime();
                 projects.expect(p.index(), p.lastSequence + 1, 0, now);
-                InitializationView view = bench.client.complete(p.id(), p.steps.get(p.steps.size() - 1),
-                        "bench: the run ends");
+                InitializationView view = bench.client.fail(p.id(), last.currentStep(), "bench: the run ends");
                 projects.answered(p.index(), view.sequence(), System.nanoTime());
                 p.answered(view);
                 p.lastSequence = view.sequence();

@@ -108,4 +108,15 @@ class OverloadVerdictTest {
         assertThat(OverloadVerdict.viewKeyOfFrame(progress, json)).isEqualTo(FINAL);
         assertThat(OverloadVerdict.viewKeyOfFrame("not json", json)).isNull();
     }
+
+    @Test
+    void aStatusChangeAfterTheStreamsLastIdIsNotYetDeliveredNotMissingAndTheStaleViewFailsTheVerdict() {
+        String behind = "13 run 1 RUNNING 20.0 [a=RUNNING/60/x;b=PENDING/0/null;]";
+        OverloadVerdict.Verdict v = OverloadVerdict.judge(project(), List.of(stream(behind, 11, 12, 13)));
+
+        assertThat(v.statusChangesMissing()).isZero();
+        assertThat(v.statusChangesNotYetDelivered()).isEqualTo(1); // 15
+        assertThat(v.mergedProgressEvents()).isZero();
+        assertThat(v.passed()).isFalse();
+    }
 }
