@@ -39,8 +39,9 @@ public final class BenchOptions {
                          at the rate); the rate is --rate, else the last ramp.json's result in --out, else
                          100/s. Updates change statuses (a 50-step plan, --progress-per-step 10 updates then a
                          completion per step; the current step fails after the load). Write p99, SSE
-                         delivery p99 during the overload, time back to steady (--p99-limit), and whether every stream ends on its project's final
-                         view with every status change delivered (merged progress events are accepted)
+                         delivery p99 during the overload, time back to steady (--p99-limit), and whether
+                         every stream ends on its project's final view with every status change delivered
+                         (merged progress events are accepted)
               all        idle, floor, get, steady, ramp, overload, fanout, recovery
             targets (loopback only unless --allow-remote):
               --progress-url URL        http://127.0.0.1:8081
