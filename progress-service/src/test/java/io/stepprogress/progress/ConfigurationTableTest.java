@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConfigurationTableTest {
 
-    private static final Path README = Path.of("../README.md");
+    private static final Path README = Path.of("README.md");
 
     @Test
     void theReadmeDocumentsEverySettingWithTheDefaultItHas() {
