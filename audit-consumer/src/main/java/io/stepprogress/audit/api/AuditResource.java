@@ -1,8 +1,8 @@
 package io.stepprogress.audit.api;
 
-import io.stepprogress.event.ValidId;
 import io.stepprogress.audit.log.AuditEntry;
 import io.stepprogress.audit.log.AuditLog;
+import io.stepprogress.event.ValidId;
 import io.stepprogress.problem.InvalidParameterException;
 import io.stepprogress.problem.ProblemException;
 import io.stepprogress.rest.security.ProjectAccess;

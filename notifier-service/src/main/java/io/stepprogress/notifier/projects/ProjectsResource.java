@@ -1,8 +1,8 @@
 package io.stepprogress.notifier.projects;
 
-import io.stepprogress.event.ValidId;
 import io.stepprogress.event.InitializationStatus;
 import io.stepprogress.event.InitializationView;
+import io.stepprogress.event.ValidId;
 import io.stepprogress.notifier.readmodel.ProjectLookup;
 import io.stepprogress.notifier.readmodel.ProjectReadModel;
 import io.stepprogress.notifier.subscriber.Credentials;
