@@ -69,6 +69,11 @@ public final class EtaMeasurement {
                         runs.add(views);
                     }
                     System.out.println(describe(number, result, views));
+                    if (result.outcome() == RunResult.Outcome.ABORTED) {
+                        // A refused token or a service away makes every later run fail the same way: stop.
+                        claimed.set(options.runs());
+                        System.err.println("eta-measurement: stopping, a run could not talk to progress-service");
+                    }
                 }
             }, "eta-measurement-" + t);
             threads.add(thread);
