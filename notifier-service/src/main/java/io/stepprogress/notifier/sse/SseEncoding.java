@@ -27,6 +27,10 @@ final class SseEncoding implements StreamEvent.Encoding<SseEncoding.Frame> {
     private SseEncoding() {
     }
 
+    static SseEncoding instance() {
+        return INSTANCE;
+    }
+
     /** Appends the event's frame, and its {@code end} frame when it ends a project stream. */
     static void append(StreamEvent event, Buffer out) {
         Frame frame = event.encoded(INSTANCE);
