@@ -3,8 +3,13 @@ package io.stepprogress.notifier.readmodel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.NonBlocking;
-import io.stepprogress.event.EventJson;
 import io.stepprogress.event.ProgressTopics;
+import io.stepprogress.event.StepProgressUpdated;
+import io.stepprogress.event.consume.Deduplication;
+import io.stepprogress.event.consume.EventIntake;
+import io.stepprogress.event.consume.IntakeBatch;
+import io.stepprogress.event.consume.IntakeListener;
+import io.stepprogress.event.consume.RecordPosition;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,11 +19,12 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Feeds the read model from {@link ProgressTopics#PROJECT_PROGRESS}, a poll's records at a time, applied in one
- * pass on the connector's event loop (everything it does is in memory: no worker thread, no blocking). Each
- * notifier instance consumes in a group of its own, so every instance sees every event; nothing is committed.
- * Where it starts reading is {@link CatchUpOnAssignment}'s choice: the end offsets after loading from
- * progress-service, or the beginning.
+ * Feeds the read model from {@link ProgressTopics#PROJECT_PROGRESS}, a poll's records at a time, through the
+ * consumers' one intake ({@link EventIntake}: read, validate, count unreadable, drop duplicates and stale events
+ * by project sequence against what the read model holds), then applied in one pass on the connector's event loop
+ * (everything it does is in memory: no worker thread, no blocking). Each notifier instance consumes in a group of
+ * its own, so every instance sees every event; nothing is committed. Where it starts reading is
+ * {@link CatchUpOnAssignment}'s choice: the end offsets after loading from progress-service, or the beginning.
  */
 @ApplicationScoped
 public class ProgressConsumer {
@@ -30,34 +36,44 @@ public class ProgressConsumer {
 
     private final ProjectReadModel readModel;
     private final CatchUpOnAssignment catchUp;
-    private final Counter poison;
+    private final EventIntake<ConsumerRecord<String, byte[]>> intake;
 
     ProgressConsumer(ProjectReadModel readModel, CatchUpOnAssignment catchUp, MeterRegistry registry) {
         this.readModel = readModel;
         this.catchUp = catchUp;
-        this.poison = Counter.builder("notifier.events.unreadable")
+        Counter unreadable = Counter.builder("notifier.events.unreadable")
                 .description("Records that are not a StepProgressUpdated, skipped").register(registry);
+        Counter dropped = readModel.droppedCounter();
+        this.intake = EventIntake.kafka(Deduplication.afterApplied(readModel::lastSequence), new IntakeListener() {
+            @Override
+            public void unreadable(RecordPosition position, String reason) {
+                unreadable.increment();
+                LOG.warnf("skipping unreadable record %s: %s", position, reason);
+            }
+
+            @Override
+            public void dropped(RecordPosition position, StepProgressUpdated event) {
+                dropped.increment();
+            }
+        });
     }
 
     @Incoming(CHANNEL)
     @NonBlocking
     public void consume(ConsumerRecords<String, byte[]> records) {
-        List<ProjectReadModel.Published> events = new ArrayList<>(records.count());
-        for (ConsumerRecord<String, byte[]> record : records) {
-            try {
-                // The bytes as published are what subscribers are sent: parsed once, never re-encoded.
-                events.add(new ProjectReadModel.Published(EventJson.read(record.value()), record.value()));
-            } catch (EventJson.InvalidEventException e) {
-                poison.increment();
-                LOG.warnf("skipping unreadable record %s-%d@%d: %s", record.topic(), record.partition(),
-                        record.offset(), e.getMessage());
-            }
-        }
+        List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
+        records.forEach(batch::add);
         try {
+            IntakeBatch<ConsumerRecord<String, byte[]>> taken = intake.take(batch);
+            List<ProjectReadModel.Published> events = new ArrayList<>(taken.events().size());
+            for (IntakeBatch.Accepted<ConsumerRecord<String, byte[]>> accepted : taken.events()) {
+                // The bytes as published are what subscribers are sent: parsed once, never re-encoded.
+                events.add(new ProjectReadModel.Published(accepted.event(), accepted.record().value()));
+            }
             readModel.apply(events);
         } finally {
-            // Readiness counts a record once it is applied, so a batch counts once it all is.
-            for (ConsumerRecord<String, byte[]> record : records) {
+            // Readiness counts a record once it is applied (or skipped), so a batch counts once it all is.
+            for (ConsumerRecord<String, byte[]> record : batch) {
                 catchUp.consumed(record.partition(), record.offset());
             }
         }

@@ -188,6 +188,20 @@ public class ProjectReadModel {
         }
     }
 
+    /**
+     * The last sequence applied for the project (0 when none is held): the consumers' intake drops what is not
+     * above it before the batch is applied.
+     */
+    public long lastSequence(String projectId) {
+        ProjectStream stream = streams.get(projectId);
+        return stream == null ? 0 : stream.lastSequence();
+    }
+
+    /** {@code notifier.events.dropped}, which the intake counts into too. */
+    Counter droppedCounter() {
+        return dropped;
+    }
+
     public Optional<InitializationView> view(String projectId) {
         ProjectStream stream = streams.get(projectId);
         return stream == null ? Optional.empty() : Optional.ofNullable(stream.view());

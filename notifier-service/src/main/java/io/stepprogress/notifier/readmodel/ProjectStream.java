@@ -267,6 +267,11 @@ final class ProjectStream {
         return STREAM_OVERHEAD;
     }
 
+    /** The sequence its subscribers are at: the view's, or the dropped view's; 0 before any event. */
+    synchronized long lastSequence() {
+        return view == null ? droppedSequence : view.sequence();
+    }
+
     synchronized InitializationView view() {
         return view;
     }

@@ -203,7 +203,7 @@ final class SseConnection implements Subscriber {
             response.write(batch);
         }
         synchronized (waiting) {
-            socketFull = !waiting.isEmpty();
+            socketFull = response.writeQueueFull() && !waiting.isEmpty();
         }
         if (socketFull) {
             if (stallTimer < 0) {
