@@ -10,6 +10,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -177,15 +179,19 @@ final class SseConnection implements Subscriber {
         }
         while (!response.writeQueueFull()) {
             // Everything waiting goes out in one write (one syscall), up to the end of the run.
+            List<StreamEvent> taken = new ArrayList<>();
+            synchronized (waiting) { // held briefly: the read model's thread waits for it in deliver
+                StreamEvent event;
+                while ((event = waiting.poll()) != null) {
+                    taken.add(event);
+                }
+            }
             Buffer batch = Buffer.buffer();
             Instant now = Instant.now();
             boolean ended = false;
-            synchronized (waiting) {
-                StreamEvent event;
-                while (!ended && (event = waiting.poll()) != null) {
-                    if (!newToClient(event)) {
-                        continue;
-                    }
+            for (int i = 0; i < taken.size() && !ended; i++) {
+                StreamEvent event = taken.get(i);
+                if (newToClient(event)) {
                     SseEncoding.append(event, batch);
                     metrics.delivered(event.occurredAt(), now);
                     ended = event.endsProjectStream();
