@@ -106,8 +106,8 @@ public final class Chromium implements AutoCloseable {
     }
 
     /**
-     * Waits until no CSS transition runs, in shadow roots too (bars have reached their width), then saves a PNG of the whole
-     * page, not just the viewport.
+     * Waits until no CSS transition runs, in shadow roots too (bars have reached their width), then saves a PNG
+     * of the whole page, not just the viewport.
      */
     public Path screenshot(Path file) {
         await(Duration.ofSeconds(5),
