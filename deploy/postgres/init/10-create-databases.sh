@@ -4,7 +4,7 @@
 # with psql, or start over with `docker-compose down -v` (which deletes every database).
 #
 # One database per service, no shared superuser. progress-service logs in as three roles, each allowed only
-# what its part does (README, "Database users"):
+# what its part does (docs/security.md, "Database users"):
 #   progress        LOGIN, owns database progress: Flyway runs the migrations as this role at startup (DDL, and
 #                   CREATE PUBLICATION, which needs table ownership). The migrations grant the two below.
 #   progress_app    LOGIN, the write path: SELECT/INSERT/UPDATE/DELETE on the step and outbox tables only.

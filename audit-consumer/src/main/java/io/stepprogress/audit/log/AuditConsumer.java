@@ -4,9 +4,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import io.stepprogress.event.EventJson;
 import io.stepprogress.event.ProgressTopics;
 import io.stepprogress.event.StepProgressUpdated;
+import io.stepprogress.event.consume.Deduplication;
+import io.stepprogress.event.consume.EventIntake;
+import io.stepprogress.event.consume.IntakeBatch;
+import io.stepprogress.event.consume.IntakeListener;
+import io.stepprogress.event.consume.RecordPosition;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -42,10 +46,12 @@ public class AuditConsumer {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
     private final AuditRecorder recorder;
+    private final EventIntake<ConsumerRecord<String, byte[]>> intake;
     private final Emitter<byte[]> deadLetters;
     private final Counter written;
     private final Counter duplicates;
     private final Counter deadLettered;
+    private final Counter unreadable;
     private final Counter gaps;
     private final Counter sequenceConflicts;
     private final Counter writeRetries;
@@ -60,6 +66,8 @@ public class AuditConsumer {
                 .description("Redelivered events already recorded, skipped").register(registry);
         this.deadLettered = Counter.builder("audit.dead.letter")
                 .description("Unusable records sent to the dead-letter topic").register(registry);
+        this.unreadable = Counter.builder("audit.events.unreadable")
+                .description("Records that are not a StepProgressUpdated, dead-lettered").register(registry);
         this.gaps = Counter.builder("audit.sequence.gaps")
                 .description("Events recorded while an earlier sequence of their project is missing").register(registry);
         this.sequenceConflicts = Counter.builder("audit.sequence.conflicts")
@@ -69,18 +77,34 @@ public class AuditConsumer {
                 .description("Failed attempts to record an event (database unreachable), retried").register(registry);
         this.deadLetterRetries = Counter.builder("audit.dead.letter.retries")
                 .description("Failed sends to the dead-letter topic, retried").register(registry);
+        // The table, keyed by event id, is what knows a recorded event: the intake only drops a repeat within
+        // the batch, and an older sequence goes on to the table (a second event for it is a conflict).
+        this.intake = EventIntake.kafka(Deduplication.byStoreWithUniqueEventId(), new IntakeListener() {
+            @Override
+            public void unreadable(RecordPosition position, String reason) {
+                unreadable.increment(); // dead-lettered with its reason below
+            }
+
+            @Override
+            public void dropped(RecordPosition position, StepProgressUpdated event) {
+                duplicates.increment();
+            }
+        });
     }
 
     @Incoming(CHANNEL)
     @Blocking
     public void consume(ConsumerRecord<String, byte[]> record) throws InterruptedException {
-        StepProgressUpdated event;
-        try {
-            event = EventJson.read(record.value());
-        } catch (EventJson.InvalidEventException e) {
-            deadLetter(record, e.getMessage());
-            return;
+        IntakeBatch<ConsumerRecord<String, byte[]>> batch = intake.take(record);
+        for (IntakeBatch.Unreadable<ConsumerRecord<String, byte[]>> poison : batch.unreadable()) {
+            deadLetter(poison.record(), poison.reason());
         }
+        for (IntakeBatch.Accepted<ConsumerRecord<String, byte[]>> accepted : batch.events()) {
+            record(accepted.record(), accepted.event());
+        }
+    }
+
+    private void record(ConsumerRecord<String, byte[]> record, StepProgressUpdated event) throws InterruptedException {
         String payload = new String(record.value(), StandardCharsets.UTF_8);
         Backoff backoff = new Backoff();
         while (true) {

@@ -26,7 +26,7 @@ import org.jboss.logging.Logger;
  * <p>
  * The cached state alone would leave a window between a drop and the next refresh, so the outbox write also checks
  * the slot inside its own statement ({@link #VALID_SLOT_CONDITION}); what remains is the commit round trip of a
- * transaction in flight while the slot is dropped (see README, "Replication slot").
+ * transaction in flight while the slot is dropped (see progress-service/README.md, "Replication slot").
  */
 @ApplicationScoped
 public class ReplicationSlot {

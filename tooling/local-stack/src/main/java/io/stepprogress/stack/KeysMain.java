@@ -19,7 +19,7 @@ import java.util.Locale;
 /**
  * {@code ./local-stack.sh keys ...}: keys and tokens for deployments that take them from the environment
  * (docker-compose reads {@value #AUTHORITY_PUBLIC_KEYS}, {@value #SUBSCRIBER_SIGNING_KEY} and
- * {@value #NOTIFIER_PUBLIC_KEYS} from {@code .env}). Two keys (README, "Security"): the authority key signs
+ * {@value #NOTIFIER_PUBLIC_KEYS} from {@code .env}). Two keys (docs/security.md): the authority key signs
  * worker and operator tokens and its private half never goes into {@code .env}; the subscriber key is the
  * one progress-service signs browser tokens with, trusted by notifier-service alone.
  * <pre>
