@@ -223,7 +223,7 @@ class HostPageElementTest {
                 """.formatted(notifier);
     }
 
-    /** What the README's host-application flow shows: token from the backend, session, then the element. */
+    /** What docs/security.md's complete host page shows: token from the backend, session, then the element. */
     private static String script(String notifier) {
         return """
                 const notifier = '%s';
