@@ -116,6 +116,7 @@ export class StepProgressElement extends HTMLElement {
     this.stepOrder = '';
     this.watch = null;
     this.current = null;
+    this.attached = false;
   }
 
   /** The latest view shown, or null. */
@@ -129,20 +130,28 @@ export class StepProgressElement extends HTMLElement {
   }
 
   connectedCallback() {
+    this.attached = true;
     this.start();
   }
 
   disconnectedCallback() {
+    this.attached = false;
     this.stop();
   }
 
-  attributeChangedCallback() {
-    if (this.isConnected) this.start();
+  attributeChangedCallback(name, before, after) {
+    // Also called for the markup's attributes before connectedCallback, which starts the stream anyway.
+    if (this.attached && before !== after) this.start();
   }
 
+  /** (Re)opens the stream: after a new POST /api/session, for instance, once the old session expired. */
   start() {
     this.stop();
     const project = this.getAttribute('project') || '';
+    if (this.current && this.current.projectId !== project) {
+      this.current = null;
+      this.buildSteps([], '');
+    }
     setText(this.heading, project);
     this.overall.setAttribute('aria-label', `Overall progress of ${project}`);
     if (!ID_PATTERN.test(project)) {
