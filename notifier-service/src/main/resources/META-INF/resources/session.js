@@ -7,7 +7,7 @@
 // on the browser holds it only as an HttpOnly cookie that no script can read, and that EventSource and
 // fetch send by themselves.
 
-import { ID_PATTERN, askAccess, refusalOf } from './stream-client.js';
+import { ID_PATTERN, askAccess, problemDetail, refusalOf } from './stream-client.js';
 import { el } from './dom.js';
 import { toMillis } from './format.js';
 
@@ -86,15 +86,6 @@ export async function openSession(token) {
   const view = await response.json();
   rememberSession(view);
   return { view };
-}
-
-async function problemDetail(response) {
-  try {
-    const problem = await response.json();
-    return typeof problem.detail === 'string' ? problem.detail : '';
-  } catch (e) {
-    return '';
-  }
 }
 
 const ACCESS_TEXT = {

@@ -173,7 +173,8 @@ export class LiveStream {
   }
 }
 
-async function problemDetail(response) {
+/** The detail of a problem+json answer, or '' when it has none. */
+export async function problemDetail(response) {
   try {
     const problem = await response.json();
     return typeof problem.detail === 'string' ? problem.detail : '';

@@ -1,5 +1,7 @@
 package io.stepprogress.stack;
 
+import static io.stepprogress.stack.TestStacks.freePort;
+import static io.stepprogress.stack.TestStacks.id;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,7 +17,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +25,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -65,17 +65,11 @@ class HostPageElementTest {
     void startTheStackAndTheHost() throws IOException {
         int hostPort = freePort();
         hostOrigin = "http://localhost:" + hostPort;
-        Path root = Path.of(System.getProperty("stack.root", "../..")).toAbsolutePath().normalize();
-        LocalStack.Options options = LocalStack.Options.defaults(root)
-                .withDataDir(root.resolve("tooling/local-stack/target/host-page-stack")).withReset(true).withDemo(false)
-                .withInfraPorts(freePort(), freePort())
+        LocalStack.Options options = TestStacks.onFreePorts("host-page-stack")
                 .withEnvironment("NOTIFIER_CORS_ORIGINS", hostOrigin)
                 .withEnvironment("NOTIFIER_SESSION_SAME_SITE", "none")
                 // Four services start at once on a shared 2-core machine: a first connection may take its time.
                 .withEnvironment("QUARKUS_DATASOURCE_JDBC_ACQUISITION_TIMEOUT", "60S");
-        for (Service service : Service.values()) {
-            options = options.withPort(service, freePort()).withManagementPort(service, freePort());
-        }
         stack = LocalStack.start(options, Duration.ofMinutes(5));
         String workerToken = stack.issue("host-app-backend", Scopes.WRITE, ProjectPatterns.any(), Duration.ofHours(1));
         client = ProgressClient.builder(stack.service(Service.PROGRESS).url("")).bearerToken(workerToken)
@@ -300,17 +294,5 @@ class HostPageElementTest {
     private void assertOverallIsProgressServices(String project) {
         double truth = client.progress(project).progress();
         awaitElement(e -> Math.abs(e.path("overall").asDouble() - truth) < 0.05, "overall at " + truth);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String id(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 }
