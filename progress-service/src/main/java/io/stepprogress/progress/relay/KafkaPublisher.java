@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,8 +27,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Sends a batch and returns only when Kafka acknowledged every record (acks=all, idempotent producer).
- * After any failure the producer is replaced, so a producer left in a fatal state never blocks recovery.
+ * Sends events to Kafka (acks=all, idempotent producer): one at a time without waiting ({@link #send}), or a batch
+ * that returns only when Kafka acknowledged every record ({@link #publish}). After any failure the producer is
+ * replaced, so a producer left in a fatal state never blocks recovery, and a producer that failed once takes no new
+ * event: a later event must never reach Kafka before an earlier one that is sent again.
  */
 final class KafkaPublisher implements AutoCloseable {
 
@@ -35,6 +39,8 @@ final class KafkaPublisher implements AutoCloseable {
     private final String bootstrapServers;
     private final RelayConfig config;
     private KafkaProducer<String, byte[]> producer;
+    /** The producer one of whose sends failed, set by its I/O thread; never given a new event again. */
+    private volatile KafkaProducer<String, byte[]> failedProducer;
     private boolean topicReady;
 
     KafkaPublisher(String bootstrapServers, RelayConfig config) {
@@ -52,13 +58,7 @@ final class KafkaPublisher implements AutoCloseable {
             KafkaProducer<String, byte[]> kafka = producer();
             List<Future<RecordMetadata>> sends = new ArrayList<>(events.size());
             for (OutboxEvent event : events) {
-                ProducerRecord<String, byte[]> record = new ProducerRecord<>(config.topic(), event.projectId(),
-                        event.payload());
-                record.headers().add(new RecordHeader(ProgressTopics.EVENT_ID_HEADER,
-                        event.eventId().getBytes(StandardCharsets.UTF_8)));
-                record.headers().add(new RecordHeader(ProgressTopics.EVENT_TYPE_HEADER,
-                        event.eventType().getBytes(StandardCharsets.UTF_8)));
-                sends.add(kafka.send(record));
+                sends.add(kafka.send(record(event)));
             }
             for (int i = 0; i < sends.size(); i++) {
                 sends.get(i).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -74,6 +74,49 @@ final class KafkaPublisher implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new PublishException("interrupted while waiting for Kafka", e);
         }
+    }
+
+    /**
+     * Hands one event to the producer and returns at once; {@code answer} runs on the producer's I/O thread when Kafka
+     * answered. The future fails (and nothing is sent) once this producer has failed: call {@link #reset()} first.
+     */
+    Future<RecordMetadata> send(OutboxEvent event, Callback answer) {
+        try {
+            ensureTopic();
+            KafkaProducer<String, byte[]> kafka = producer();
+            if (failedProducer == kafka) {
+                throw new IllegalStateException("an earlier send failed; the events in flight must be sent again first");
+            }
+            return kafka.send(record(event), (metadata, error) -> {
+                if (error != null) {
+                    failedProducer = kafka;
+                }
+                answer.onCompletion(metadata, error);
+            });
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            Exception cause = e instanceof ExecutionException && e.getCause() instanceof Exception c ? c : e;
+            answer.onCompletion(null, cause);
+            return CompletableFuture.failedFuture(cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            answer.onCompletion(null, e);
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Abandons the producer and whatever it still holds; the next send or publish starts a new one. */
+    void reset() {
+        discardProducer();
+    }
+
+    private ProducerRecord<String, byte[]> record(OutboxEvent event) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(config.topic(), event.projectId(),
+                event.payload());
+        record.headers().add(new RecordHeader(ProgressTopics.EVENT_ID_HEADER,
+                event.eventId().getBytes(StandardCharsets.UTF_8)));
+        record.headers().add(new RecordHeader(ProgressTopics.EVENT_TYPE_HEADER,
+                event.eventType().getBytes(StandardCharsets.UTF_8)));
+        return record;
     }
 
     private void ensureTopic() throws ExecutionException, InterruptedException, TimeoutException {

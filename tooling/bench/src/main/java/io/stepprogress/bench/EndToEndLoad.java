@@ -98,6 +98,8 @@ final class EndToEndLoad implements AutoCloseable {
         int behindAfterDrain;
         long unmatched;
         long gaps;
+        /** notifier_sse_events_merged_total over the run: gaps a stream sees on purpose (conflation), or -1. */
+        long merged = -1;
         double framesPerSecond;
         int streams;
         int streamsOpen;
@@ -161,6 +163,7 @@ final class EndToEndLoad implements AutoCloseable {
                     + closedByServer);
             r.counts.put("frames unmatched", unmatched);
             r.counts.put("sequence gaps seen by streams", gaps);
+            r.counts.put("of which progress events merged by the notifier (conflation)", merged < 0 ? "unknown" : merged);
             r.counts.put("drain after the last write (s)", Math.round(drainSeconds * 100) / 100.0);
             r.counts.put("streams missing frames after the drain", behindAfterDrain);
             r.counts.put("kafka records tailed", kafkaRecords);
@@ -400,6 +403,12 @@ final class EndToEndLoad implements AutoCloseable {
     }
 
     /** Runs the writes with the streams and tail measuring into {@code run}, then drains and observes. */
+    /** The notifier's count of conflated events (NaN when its metrics cannot be read). */
+    private double mergedSoFar() {
+        io.stepprogress.testkit.PrometheusMetrics metrics = bench.notifierMetrics.scrape();
+        return metrics == null ? Double.NaN : metrics.value("notifier_sse_events_merged_total");
+    }
+
     private void drive(Run run, RateSchedule schedule, long measureFrom, int workers, FlightRecordings recordings) {
         BenchOptions o = bench.options;
         SseSubscribers.Sink sink = new SseSubscribers.Sink(run.e2e, run.e2eFromSend, measureFrom);
@@ -418,6 +427,7 @@ final class EndToEndLoad implements AutoCloseable {
             subscribers.sink(sink);
         }
         long tailRecordsBefore = tail == null ? 0 : tail.records();
+        double mergedBefore = mergedSoFar();
         if (tail != null) {
             long wallOffset = System.currentTimeMillis() - System.nanoTime() / 1_000_000L;
             tail.measure(run.relay, measureFrom / 1_000_000L + wallOffset);
@@ -462,6 +472,8 @@ final class EndToEndLoad implements AutoCloseable {
             run.streamsFailed = subscribers.failed();
             run.closedByServer = subscribers.closedByServer();
             run.gaps = subscribers.gaps();
+            double mergedAfter = mergedSoFar();
+            run.merged = Double.isNaN(mergedBefore) || Double.isNaN(mergedAfter) ? -1 : Math.round(mergedAfter - mergedBefore);
             if (run.behindAfterDrain > 0) {
                 run.notes.add(run.behindAfterDrain + " streams had not received their project's last update "
                         + o.drainTimeout.toSeconds() + " s after the last write");
