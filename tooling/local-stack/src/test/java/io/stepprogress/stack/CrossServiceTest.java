@@ -12,6 +12,7 @@ import io.stepprogress.client.ProgressClient;
 import io.stepprogress.client.ForbiddenException;
 import io.stepprogress.client.ProgressClientException;
 import io.stepprogress.client.SubscriberToken;
+import io.stepprogress.event.ChangeKind;
 import io.stepprogress.event.EventJson;
 import io.stepprogress.event.InitializationView;
 import io.stepprogress.event.ProgressTopics;
@@ -348,8 +349,11 @@ class CrossServiceTest {
     }
 
     /** An event as read back from the topic. */
-    private record TopicEvent(UUID eventId, String project, long sequence) {
+    private record TopicEvent(UUID eventId, String project, long sequence, ChangeKind change) {
     }
+
+    /** notifier_sse_events_merged_total when the previous fault was counted: merges are charged to the fault since. */
+    private double mergedCounted;
 
     /**
      * Counts from the raw data of the fault's projects, printed and checked: every sequence progress-service
@@ -381,6 +385,7 @@ class CrossServiceTest {
         long frames = 0;
         long outOfOrder = 0;
         long gaps = 0;
+        List<TopicEvent> skippedNotProgress = new ArrayList<>();
         for (String project : projects) {
             List<Long> ids = watchers.streams.get(project).frames().stream().filter(f -> f.id() != null)
                     .map(f -> Long.parseLong(f.id())).toList();
@@ -390,6 +395,10 @@ class CrossServiceTest {
                     outOfOrder++;
                 } else {
                     gaps += ids.get(i) - ids.get(i - 1) - 1;
+                    long from = ids.get(i - 1);
+                    long to = ids.get(i);
+                    topic.stream().filter(e -> e.project().equals(project) && e.sequence() > from && e.sequence() < to
+                            && e.change() != ChangeKind.PROGRESSED).forEach(skippedNotProgress::add);
                 }
             }
         }
@@ -404,7 +413,17 @@ class CrossServiceTest {
         assertThat(audit).as("audit rows beyond what progress-service holds").hasSize(
                 (int) last.values().stream().mapToLong(Long::longValue).sum());
         assertThat(outOfOrder).as("SSE frames out of order, across %s", projects).isZero();
-        assertThat(gaps).as("sequences skipped in the SSE streams, across %s", projects).isZero();
+        // A stream may skip a sequence only where the notifier merged progress events (conflation, when events
+        // reach it late, as after an outage): every skip is counted by the notifier, and none is a status change.
+        double mergedNow = metric(Service.NOTIFIER, "notifier_sse_events_merged_total");
+        double merged = mergedNow - mergedCounted;
+        mergedCounted = mergedNow;
+        System.out.printf("E2E %s: SSE sequences skipped=%d, progress events merged by the notifier=%.0f%n", fault, gaps,
+                merged);
+        assertThat((double) gaps).as("sequences skipped in the SSE streams beyond the notifier's merges, across %s",
+                projects).isLessThanOrEqualTo(merged);
+        assertThat(skippedNotProgress).as("completions, failures, starts and cancellations skipped in the SSE streams")
+                .isEmpty();
     }
 
     private static List<Map.Entry<String, Long>> pairs(List<TopicEvent> events) {
@@ -437,7 +456,7 @@ class CrossServiceTest {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     StepProgressUpdated event = EventJson.read(record.value());
                     if (projects.contains(event.projectId())) {
-                        events.add(new TopicEvent(event.eventId(), event.projectId(), event.sequence()));
+                        events.add(new TopicEvent(event.eventId(), event.projectId(), event.sequence(), event.change()));
                     }
                 }
             }

@@ -88,7 +88,7 @@ class LauncherLeavesNothingBehindTest {
         Path root = Path.of(System.getProperty("stack.root", "../..")).toAbsolutePath().normalize();
         for (String option : List.of("postgres", "kafka", "progress", "notifier", "audit", "alert", "progress-management",
                 "notifier-management", "audit-management", "alert-management")) {
-            ports.put(option, freePort());
+            ports.put(option, TestStacks.freePort());
         }
         List<String> command = new ArrayList<>(List.of(ServiceProcess.javaBinary(), "-Dstack.root=" + root,
                 "-cp", System.getProperty("java.class.path"), LocalStackMain.class.getName(),
@@ -182,11 +182,4 @@ class LauncherLeavesNothingBehindTest {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 }
