@@ -1,9 +1,12 @@
 package io.stepprogress.alert.consumer;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.stepprogress.alert.state.Initializations;
 import io.stepprogress.alert.state.ProgressMetrics;
 import io.stepprogress.event.EventJson;
 import io.stepprogress.event.ProgressTopics;
+import io.stepprogress.event.trace.EventTracing;
+import io.stepprogress.event.trace.TracedWork;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -25,8 +28,10 @@ public class ProgressConsumer {
     private final Initializations state;
     private final StateRebuild rebuild;
     private final ProgressMetrics metrics;
+    private final EventTracing tracing;
 
-    ProgressConsumer(Initializations state, StateRebuild rebuild, ProgressMetrics metrics) {
+    ProgressConsumer(Initializations state, StateRebuild rebuild, ProgressMetrics metrics, OpenTelemetry openTelemetry) {
+        this.tracing = new EventTracing(openTelemetry, ProgressConsumer.class.getName());
         this.state = state;
         this.rebuild = rebuild;
         this.metrics = metrics;
@@ -37,7 +42,8 @@ public class ProgressConsumer {
         if (!rebuild.owns(record.partition())) {
             return; // fetched before its partition was revoked: the new owner applies it
         }
-        try {
+        // The event's trace (docs/operations.md, "Tracing"): the state update is one span.
+        try (TracedWork span = tracing.continueFrom(record, "alert update")) {
             state.apply(EventJson.read(record.value()), record.partition(), true);
         } catch (EventJson.InvalidEventException e) {
             metrics.unreadable();

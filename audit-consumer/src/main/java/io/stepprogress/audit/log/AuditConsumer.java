@@ -2,11 +2,14 @@ package io.stepprogress.audit.log;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.stepprogress.event.EventJson;
 import io.stepprogress.event.ProgressTopics;
 import io.stepprogress.event.StepProgressUpdated;
+import io.stepprogress.event.trace.EventTracing;
+import io.stepprogress.event.trace.TracedWork;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -50,10 +53,12 @@ public class AuditConsumer {
     private final Counter sequenceConflicts;
     private final Counter writeRetries;
     private final Counter deadLetterRetries;
+    private final EventTracing tracing;
 
     AuditConsumer(AuditRecorder recorder, @Channel(DEAD_LETTER_CHANNEL) Emitter<byte[]> deadLetters,
-                  MeterRegistry registry) {
+                  MeterRegistry registry, OpenTelemetry openTelemetry) {
         this.recorder = recorder;
+        this.tracing = new EventTracing(openTelemetry, AuditConsumer.class.getName());
         this.deadLetters = deadLetters;
         this.written = Counter.builder("audit.events.written").description("Events recorded").register(registry);
         this.duplicates = Counter.builder("audit.events.duplicate")
@@ -81,6 +86,14 @@ public class AuditConsumer {
             deadLetter(record, e.getMessage());
             return;
         }
+        // The event's trace (docs/operations.md, "Tracing"): the insert, retries included, is one span.
+        try (TracedWork span = tracing.continueFrom(record, "audit insert")) {
+            span.attribute("messaging.message.id", event.eventId().toString());
+            record(record, event);
+        }
+    }
+
+    private void record(ConsumerRecord<String, byte[]> record, StepProgressUpdated event) throws InterruptedException {
         String payload = new String(record.value(), StandardCharsets.UTF_8);
         Backoff backoff = new Backoff();
         while (true) {

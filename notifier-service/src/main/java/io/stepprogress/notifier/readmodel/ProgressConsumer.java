@@ -2,9 +2,12 @@ package io.stepprogress.notifier.readmodel;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.stepprogress.event.EventJson;
 import io.stepprogress.event.ProgressTopics;
 import io.stepprogress.event.StepProgressUpdated;
+import io.stepprogress.event.trace.EventTracing;
+import io.stepprogress.event.trace.TracedWork;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,8 +30,10 @@ public class ProgressConsumer {
     private final ProjectReadModel readModel;
     private final CatchUp catchUp;
     private final Counter poison;
+    private final EventTracing tracing;
 
-    ProgressConsumer(ProjectReadModel readModel, CatchUp catchUp, MeterRegistry registry) {
+    ProgressConsumer(ProjectReadModel readModel, CatchUp catchUp, MeterRegistry registry, OpenTelemetry openTelemetry) {
+        this.tracing = new EventTracing(openTelemetry, ProgressConsumer.class.getName());
         this.readModel = readModel;
         this.catchUp = catchUp;
         this.poison = Counter.builder("notifier.events.unreadable")
@@ -37,7 +42,9 @@ public class ProgressConsumer {
 
     @Incoming(CHANNEL)
     public void consume(ConsumerRecord<String, byte[]> record) {
-        try {
+        // The event's trace (docs/operations.md, "Tracing"): the apply is one span, current while subscribers are
+        // handed the event, so each SSE write continues it.
+        try (TracedWork span = tracing.continueFrom(record, "notifier apply")) {
             StepProgressUpdated event = EventJson.read(record.value());
             readModel.apply(event, new String(record.value(), StandardCharsets.UTF_8));
         } catch (EventJson.InvalidEventException e) {

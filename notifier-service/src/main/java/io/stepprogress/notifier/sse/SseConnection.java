@@ -1,9 +1,13 @@
 package io.stepprogress.notifier.sse;
 
+import io.opentelemetry.api.trace.SpanKind;
+import io.stepprogress.event.trace.EventTracing;
+import io.stepprogress.event.trace.TracedWork;
 import io.stepprogress.notifier.NotifierConfig;
 import io.stepprogress.notifier.readmodel.Frame;
 import io.stepprogress.notifier.readmodel.Subscriber;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -37,6 +41,7 @@ final class SseConnection implements Subscriber {
     private final Vertx vertx;
     private final NotifierConfig.Sse config;
     private final SseMetrics metrics;
+    private final EventTracing tracing;
     private final Runnable onClose;
     private final Instant expiresAt;
     private final ArrayDeque<Frame> pending = new ArrayDeque<>();
@@ -49,10 +54,13 @@ final class SseConnection implements Subscriber {
     private volatile boolean closed;
     /** Its position was forgotten (see {@link #restart}): it is served from scratch, not waited for. */
     private volatile boolean restarted;
+    /** The trace of the latest traced delivery (the notifier's apply span), continued by the next write. */
+    private volatile io.opentelemetry.context.Context tracedDelivery;
 
     /** @param expiresAt the subscriber token's expiry, when the stream ends */
     SseConnection(HttpServerResponse response, Vertx vertx, NotifierConfig.Sse config, SseMetrics metrics,
-                  Instant expiresAt, Runnable onClose) {
+                  EventTracing tracing, Instant expiresAt, Runnable onClose) {
+        this.tracing = tracing;
         this.response = response;
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
@@ -136,6 +144,10 @@ final class SseConnection implements Subscriber {
         if (closed) {
             return;
         }
+        io.opentelemetry.context.Context traced = EventTracing.currentIfTraced();
+        if (traced != null) {
+            tracedDelivery = traced;
+        }
         frames.forEach(inbox::add);
         inboxSize.addAndGet(frames.size());
         if (drainScheduled.compareAndSet(false, true)) {
@@ -193,11 +205,24 @@ final class SseConnection implements Subscriber {
             }
             if (end != null) {
                 // The run is over: say so, and close, so the browser stops reconnecting.
-                response.end(batch.appendBuffer(end));
+                traced(response.end(batch.appendBuffer(end)));
                 closed();
                 return;
             }
-            response.write(batch);
+            traced(response.write(batch));
+        }
+    }
+
+    /**
+     * A span from the write to its completion, continuing the trace of the event being written (docs/operations.md,
+     * "Tracing"). Frames that arrive together leave in one write: it continues the latest traced one.
+     */
+    private void traced(Future<Void> write) {
+        io.opentelemetry.context.Context parent = tracedDelivery;
+        if (parent != null) {
+            tracedDelivery = null;
+            TracedWork span = tracing.startIn(parent, "notifier sse write", SpanKind.INTERNAL);
+            write.onComplete(done -> span.close());
         }
     }
 

@@ -1,6 +1,9 @@
 package io.stepprogress.progress.relay;
 
+import io.opentelemetry.api.trace.SpanKind;
 import io.stepprogress.event.ProgressTopics;
+import io.stepprogress.event.trace.EventTracing;
+import io.stepprogress.event.trace.TracedWork;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,12 +37,14 @@ final class KafkaPublisher implements AutoCloseable {
 
     private final String bootstrapServers;
     private final RelayConfig config;
+    private final EventTracing tracing;
     private KafkaProducer<String, byte[]> producer;
     private boolean topicReady;
 
-    KafkaPublisher(String bootstrapServers, RelayConfig config) {
+    KafkaPublisher(String bootstrapServers, RelayConfig config, EventTracing tracing) {
         this.bootstrapServers = bootstrapServers;
         this.config = config;
+        this.tracing = tracing;
     }
 
     /** @param acked called once per event after Kafka acknowledged it, in batch order */
@@ -47,32 +52,61 @@ final class KafkaPublisher implements AutoCloseable {
         if (events.isEmpty()) {
             return;
         }
+        // One span per event, from send to Kafka's ack, continuing its request's trace (none when untraced).
+        List<TracedWork> spans = new ArrayList<>(events.size());
         try {
             ensureTopic();
             KafkaProducer<String, byte[]> kafka = producer();
             List<Future<RecordMetadata>> sends = new ArrayList<>(events.size());
             for (OutboxEvent event : events) {
+                TracedWork span = publishSpan(event);
+                spans.add(span);
                 ProducerRecord<String, byte[]> record = new ProducerRecord<>(config.topic(), event.projectId(),
                         event.payload());
                 record.headers().add(new RecordHeader(ProgressTopics.EVENT_ID_HEADER,
                         event.eventId().getBytes(StandardCharsets.UTF_8)));
                 record.headers().add(new RecordHeader(ProgressTopics.EVENT_TYPE_HEADER,
                         event.eventType().getBytes(StandardCharsets.UTF_8)));
+                if (span.traceparent() != null) {
+                    record.headers().add(new RecordHeader(ProgressTopics.TRACEPARENT_HEADER,
+                            span.traceparent().getBytes(StandardCharsets.UTF_8)));
+                }
                 sends.add(kafka.send(record));
             }
             for (int i = 0; i < sends.size(); i++) {
-                sends.get(i).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                RecordMetadata metadata = sends.get(i).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                spans.get(i).attribute("messaging.destination.partition.id", Integer.toString(metadata.partition()))
+                        .attribute("messaging.kafka.offset", metadata.offset()).close();
                 acked.accept(events.get(i));
             }
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             discardProducer();
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            endFailed(spans, cause);
             throw new PublishException("Kafka did not acknowledge a batch of " + events.size() + " events: "
                     + cause, cause);
         } catch (InterruptedException e) {
             discardProducer();
+            endFailed(spans, e);
             Thread.currentThread().interrupt();
             throw new PublishException("interrupted while waiting for Kafka", e);
+        }
+    }
+
+    private TracedWork publishSpan(OutboxEvent event) {
+        return tracing.start(event.traceparent(), config.topic() + " publish", SpanKind.PRODUCER)
+                .attribute("messaging.system", "kafka")
+                .attribute("messaging.operation.type", "send")
+                .attribute("messaging.destination.name", config.topic())
+                .attribute("messaging.message.id", event.eventId())
+                .attribute("messaging.kafka.message.key", event.projectId());
+    }
+
+    /** Ends the spans of a batch that failed (closing an ended one again does nothing); the retry starts new ones. */
+    private static void endFailed(List<TracedWork> spans, Throwable cause) {
+        for (TracedWork span : spans) {
+            span.failed(cause);
+            span.close();
         }
     }
 

@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.OpenTelemetry;
+import io.stepprogress.event.trace.EventTracing;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,6 +56,7 @@ public class OutboxRelay {
     private final Counter failures;
     private final Counter engineRestarts;
     private final Timer lag;
+    private final EventTracing tracing;
     private final AtomicReference<RelayState> state = new AtomicReference<>(RelayState.STOPPED);
     private final AtomicReference<String> lastError = new AtomicReference<>();
     private volatile Instant stateSince;
@@ -62,12 +65,21 @@ public class OutboxRelay {
 
     @Inject
     OutboxRelay(RelayConfig config, RelayEngineProperties engineProperties, ReplicationSlot slot,
-                @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, MeterRegistry registry) {
-        this(config, engineProperties, slot, bootstrapServers, registry, Clock.systemUTC());
+                @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, MeterRegistry registry,
+                OpenTelemetry openTelemetry) {
+        this(config, engineProperties, slot, bootstrapServers, registry, Clock.systemUTC(),
+                new EventTracing(openTelemetry, OutboxRelay.class.getName()));
     }
 
     OutboxRelay(RelayConfig config, RelayEngineProperties engineProperties, ReplicationSlot slot,
                 String bootstrapServers, MeterRegistry registry, Clock clock) {
+        this(config, engineProperties, slot, bootstrapServers, registry, clock,
+                new EventTracing(OpenTelemetry.noop(), OutboxRelay.class.getName())); // tests: untraced
+    }
+
+    private OutboxRelay(RelayConfig config, RelayEngineProperties engineProperties, ReplicationSlot slot,
+                        String bootstrapServers, MeterRegistry registry, Clock clock, EventTracing tracing) {
+        this.tracing = tracing;
         this.config = config;
         this.engineProperties = engineProperties;
         this.slot = slot;
@@ -159,7 +171,7 @@ public class OutboxRelay {
         private final CountDownLatch stopping = new CountDownLatch(1);
         private final ExecutorService engineThread = Executors.newSingleThreadExecutor(
                 r -> new Thread(r, "outbox-relay-engine"));
-        private final KafkaPublisher publisher = new KafkaPublisher(bootstrapServers, config);
+        private final KafkaPublisher publisher = new KafkaPublisher(bootstrapServers, config, tracing);
         private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
 
         void launch() {
@@ -313,7 +325,8 @@ public class OutboxRelay {
         Object value = record.value();
         byte[] payload = value instanceof byte[] bytes ? bytes : String.valueOf(value).getBytes(StandardCharsets.UTF_8);
         return new OutboxEvent(String.valueOf(record.key()), payload, header(record, "id"),
-                header(record, "eventType"), occurredAt(header(record, "occurredAt")));
+                header(record, "eventType"), occurredAt(header(record, "occurredAt")),
+                header(record, RelayEngineProperties.TRACEPARENT_HEADER));
     }
 
     private static String header(SourceRecord record, String name) {

@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
 
 /**
  * One trace from a worker's request to every consumer of its event (docs/operations.md, "Tracing"):
@@ -66,17 +66,22 @@ public final class EventTracing {
     }
 
     /**
-     * Continues the trace of a Kafka record: a {@link SpanKind#CONSUMER} span, child of the record's
-     * traceparent header, made current until the work is closed (on the same thread). {@link TracedWork#NONE}
-     * when the record carries no trace context.
+     * Continues the trace of a Kafka record: a {@link SpanKind#CONSUMER} span, child of the record's traceparent
+     * header, made current until the work is closed (on the same thread). {@link TracedWork#NONE} when the record
+     * carries no trace context.
      */
-    public TracedWork continueFrom(Headers headers, String spanName) {
-        Header header = headers == null ? null : headers.lastHeader(ProgressTopics.TRACEPARENT_HEADER);
+    public TracedWork continueFrom(ConsumerRecord<?, ?> record, String spanName) {
+        Header header = record.headers() == null ? null : record.headers().lastHeader(ProgressTopics.TRACEPARENT_HEADER);
         if (header == null || header.value() == null) {
             return TracedWork.NONE;
         }
-        TracedWork work = start(new String(header.value(), StandardCharsets.UTF_8), spanName, SpanKind.CONSUMER);
-        return work.makeCurrent();
+        return start(new String(header.value(), StandardCharsets.UTF_8), spanName, SpanKind.CONSUMER)
+                .attribute("messaging.system", "kafka")
+                .attribute("messaging.operation.type", "process")
+                .attribute("messaging.destination.name", record.topic())
+                .attribute("messaging.destination.partition.id", Integer.toString(record.partition()))
+                .attribute("messaging.kafka.offset", record.offset())
+                .makeCurrent();
     }
 
     /** The current context when it holds a span, to continue on another thread ({@link #startIn}); else null. */

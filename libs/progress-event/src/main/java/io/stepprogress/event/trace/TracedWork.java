@@ -16,6 +16,7 @@ public final class TracedWork implements AutoCloseable {
     private final Span span;
     private final String traceparent;
     private Scope scope;
+    private boolean ended;
 
     TracedWork(Span span, String traceparent) {
         this.span = span;
@@ -28,14 +29,14 @@ public final class TracedWork implements AutoCloseable {
     }
 
     public TracedWork attribute(String key, String value) {
-        if (this != NONE && value != null) {
+        if (this != NONE && !ended && value != null) {
             span.setAttribute(key, value);
         }
         return this;
     }
 
     public TracedWork attribute(String key, long value) {
-        if (this != NONE) {
+        if (this != NONE && !ended) {
             span.setAttribute(key, value);
         }
         return this;
@@ -43,7 +44,7 @@ public final class TracedWork implements AutoCloseable {
 
     /** Marks the span failed, with the exception as an event. */
     public void failed(Throwable error) {
-        if (this != NONE) {
+        if (this != NONE && !ended) {
             span.recordException(error);
             span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
         }
@@ -56,11 +57,13 @@ public final class TracedWork implements AutoCloseable {
         return this;
     }
 
+    /** Ends the span; again, it does nothing. */
     @Override
     public void close() {
-        if (this == NONE) {
+        if (this == NONE || ended) {
             return;
         }
+        ended = true;
         if (scope != null) {
             scope.close();
             scope = null;

@@ -15,7 +15,10 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.stepprogress.event.ProgressTopics;
 import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +54,7 @@ class EventTracingTest {
         }
         RecordHeaders headers = new RecordHeaders();
         headers.add(ProgressTopics.TRACEPARENT_HEADER, header.getBytes(StandardCharsets.UTF_8));
-        try (TracedWork consume = tracing.continueFrom(headers, "consume")) {
+        try (TracedWork consume = tracing.continueFrom(record(headers), "consume")) {
             assertThat(Span.current().getSpanContext().getTraceId()).isEqualTo(request.getSpanContext().getTraceId());
         }
 
@@ -64,6 +67,8 @@ class EventTracingTest {
         assertThat(consume.getTraceId()).isEqualTo(request.getSpanContext().getTraceId());
         assertThat(consume.getParentSpanId()).isEqualTo(publish.getSpanId());
         assertThat(consume.getKind()).isEqualTo(SpanKind.CONSUMER);
+        assertThat(consume.getAttributes().asMap().toString()).contains("messaging.destination.name=project-progress",
+                "messaging.kafka.offset=7");
         assertThat(Span.current().getSpanContext().isValid()).as("the consumer's scope was left").isFalse();
     }
 
@@ -72,8 +77,8 @@ class EventTracingTest {
         RecordHeaders malformed = new RecordHeaders();
         malformed.add(ProgressTopics.TRACEPARENT_HEADER, "00-not-a-trace".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(tracing.continueFrom(new RecordHeaders(), "consume")).isSameAs(TracedWork.NONE);
-        assertThat(tracing.continueFrom(malformed, "consume")).isSameAs(TracedWork.NONE);
+        assertThat(tracing.continueFrom(record(new RecordHeaders()), "consume")).isSameAs(TracedWork.NONE);
+        assertThat(tracing.continueFrom(record(malformed), "consume")).isSameAs(TracedWork.NONE);
         assertThat(tracing.start(null, "publish", SpanKind.PRODUCER)).isSameAs(TracedWork.NONE);
         assertThat(tracing.currentTraceparent()).as("no current span").isNull();
         assertThat(exported.getFinishedSpanItems()).isEmpty();
@@ -92,7 +97,12 @@ class EventTracingTest {
         RecordHeaders headers = new RecordHeaders();
         headers.add(ProgressTopics.TRACEPARENT_HEADER, ("00-" + request.getSpanContext().getTraceId() + "-"
                 + request.getSpanContext().getSpanId() + "-01").getBytes(StandardCharsets.UTF_8));
-        assertThat(off.continueFrom(headers, "consume")).isSameAs(TracedWork.NONE);
+        assertThat(off.continueFrom(record(headers), "consume")).isSameAs(TracedWork.NONE);
+    }
+
+    private static ConsumerRecord<String, byte[]> record(RecordHeaders headers) {
+        return new ConsumerRecord<>(ProgressTopics.PROJECT_PROGRESS, 1, 7L, 0L, TimestampType.CREATE_TIME, 0, 0, "p",
+                new byte[0], headers, Optional.empty());
     }
 
     private SpanData span(String name) {
