@@ -58,6 +58,9 @@ class NotifierTraceTest {
             assertThat(apply.getKind()).isEqualTo(SpanKind.CONSUMER);
             assertThat(write.getParentSpanId()).as("the write continues the apply").isEqualTo(apply.getSpanId());
             assertThat(write.getStartEpochNanos()).isGreaterThanOrEqualTo(apply.getStartEpochNanos());
+            System.out.printf("trace %s: %s %.2f ms; %s %.2f ms%n", apply.getTraceId(), apply.getName(),
+                    (apply.getEndEpochNanos() - apply.getStartEpochNanos()) / 1e6, write.getName(),
+                    (write.getEndEpochNanos() - write.getStartEpochNanos()) / 1e6);
         }
     }
 }

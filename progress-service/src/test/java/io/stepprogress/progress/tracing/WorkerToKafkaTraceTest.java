@@ -65,6 +65,9 @@ class WorkerToKafkaTraceTest {
         assertThat(record.headers()).containsEntry(ProgressTopics.TRACEPARENT_HEADER,
                 "00-" + workerTrace + "-" + publish.getSpanId() + "-01");
         assertThat(record.event().sequence()).isEqualTo(2);
+        System.out.printf("trace %s: %s %.2f ms; %s %.2f ms%n", workerTrace, request.getName(),
+                (request.getEndEpochNanos() - request.getStartEpochNanos()) / 1e6, publish.getName(),
+                (publish.getEndEpochNanos() - publish.getStartEpochNanos()) / 1e6);
     }
 
     @Test
