@@ -1,14 +1,13 @@
 package io.stepprogress.audit.api;
 
 import io.stepprogress.audit.log.AuditEntry;
-import io.stepprogress.event.Ids;
 import io.stepprogress.audit.log.AuditLog;
+import io.stepprogress.event.ValidId;
 import io.stepprogress.problem.InvalidParameterException;
 import io.stepprogress.problem.ProblemException;
 import io.stepprogress.rest.security.ProjectAccess;
 import io.stepprogress.security.Scopes;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -32,7 +31,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed(Scopes.OPERATOR)
 public class AuditResource {
 
-    static final String ID_PATTERN = Ids.PATTERN;
     static final int DEFAULT_PAGE_SIZE = 100;
 
     private final AuditLog log;
@@ -58,7 +56,7 @@ public class AuditResource {
     @Path("/projects/{projectId}/events")
     @Operation(summary = "A project's recorded events after a sequence, in order; limit is capped")
     public Page projectEvents(
-            @PathParam("projectId") @Pattern(regexp = ID_PATTERN, message = "must match " + ID_PATTERN) String projectId,
+            @PathParam("projectId") @ValidId String projectId,
             @QueryParam("afterSequence") String afterSequence,
             @QueryParam("limit") String limit) {
         access.require(projectId); // the project id is in the request: saying 403 reveals nothing new

@@ -5,9 +5,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import io.stepprogress.event.EventJson;
 import io.stepprogress.event.ProgressTopics;
 import io.stepprogress.event.StepProgressUpdated;
+import io.stepprogress.event.consume.Deduplication;
+import io.stepprogress.event.consume.EventIntake;
+import io.stepprogress.event.consume.IntakeBatch;
+import io.stepprogress.event.consume.IntakeListener;
+import io.stepprogress.event.consume.RecordPosition;
 import io.stepprogress.event.trace.EventTracing;
 import io.stepprogress.event.trace.TracedWork;
 import io.quarkus.runtime.Startup;
@@ -45,10 +49,12 @@ public class AuditConsumer {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
     private final AuditRecorder recorder;
+    private final EventIntake<ConsumerRecord<String, byte[]>> intake;
     private final Emitter<byte[]> deadLetters;
     private final Counter written;
     private final Counter duplicates;
     private final Counter deadLettered;
+    private final Counter unreadable;
     private final Counter gaps;
     private final Counter sequenceConflicts;
     private final Counter writeRetries;
@@ -65,6 +71,8 @@ public class AuditConsumer {
                 .description("Redelivered events already recorded, skipped").register(registry);
         this.deadLettered = Counter.builder("audit.dead.letter")
                 .description("Unusable records sent to the dead-letter topic").register(registry);
+        this.unreadable = Counter.builder("audit.events.unreadable")
+                .description("Records that are not a StepProgressUpdated, dead-lettered").register(registry);
         this.gaps = Counter.builder("audit.sequence.gaps")
                 .description("Events recorded while an earlier sequence of their project is missing").register(registry);
         this.sequenceConflicts = Counter.builder("audit.sequence.conflicts")
@@ -74,22 +82,34 @@ public class AuditConsumer {
                 .description("Failed attempts to record an event (database unreachable), retried").register(registry);
         this.deadLetterRetries = Counter.builder("audit.dead.letter.retries")
                 .description("Failed sends to the dead-letter topic, retried").register(registry);
+        // The table, keyed by event id, is what knows a recorded event: the intake only drops a repeat within
+        // the batch, and an older sequence goes on to the table (a second event for it is a conflict).
+        this.intake = EventIntake.kafka(Deduplication.byStoreWithUniqueEventId(), new IntakeListener() {
+            @Override
+            public void unreadable(RecordPosition position, String reason) {
+                unreadable.increment(); // dead-lettered with its reason below
+            }
+
+            @Override
+            public void dropped(RecordPosition position, StepProgressUpdated event) {
+                duplicates.increment();
+            }
+        });
     }
 
     @Incoming(CHANNEL)
     @Blocking
     public void consume(ConsumerRecord<String, byte[]> record) throws InterruptedException {
-        StepProgressUpdated event;
-        try {
-            event = EventJson.read(record.value());
-        } catch (EventJson.InvalidEventException e) {
-            deadLetter(record, e.getMessage());
-            return;
+        IntakeBatch<ConsumerRecord<String, byte[]>> batch = intake.take(record);
+        for (IntakeBatch.Unreadable<ConsumerRecord<String, byte[]>> poison : batch.unreadable()) {
+            deadLetter(poison.record(), poison.reason());
         }
-        // The event's trace (docs/operations.md, "Tracing"): the insert, retries included, is one span.
-        try (TracedWork span = tracing.continueFrom(record, "audit insert")) {
-            span.attribute("messaging.message.id", event.eventId().toString());
-            record(record, event);
+        for (IntakeBatch.Accepted<ConsumerRecord<String, byte[]>> accepted : batch.events()) {
+            // The event's trace (docs/operations.md, "Tracing"): the insert, retries included, is one span.
+            try (TracedWork span = tracing.continueFrom(accepted.record(), "audit insert")) {
+                span.attribute("messaging.message.id", accepted.event().eventId().toString());
+                record(accepted.record(), accepted.event());
+            }
         }
     }
 

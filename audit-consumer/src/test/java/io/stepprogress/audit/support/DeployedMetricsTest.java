@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.stepprogress.testkit.DeployedMetrics;
+import io.stepprogress.testkit.DeployedMetrics.Exporter;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,7 @@ class DeployedMetricsTest {
 
     @Test
     void everyMetricTheDashboardsAndAlertsReadIsExported() {
-        Set<String> referenced = DeployedMetrics.referenced("audit_", "kafka_consumer_");
+        Set<String> referenced = DeployedMetrics.referenced(Exporter.AUDIT_CONSUMER);
         String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
 
         assertThat(referenced).isNotEmpty();

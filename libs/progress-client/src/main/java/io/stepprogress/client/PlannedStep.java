@@ -1,14 +1,18 @@
 package io.stepprogress.client;
 
+import io.stepprogress.event.Ids;
+import io.stepprogress.event.PlanRules;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * One step of a plan sent with {@link ProgressClient#start(String, List)}.
+ * One step of a plan sent with {@link ProgressClient#start(String, List)}. The server checks the plan's rules
+ * ({@link PlanRules}: 1 to {@value PlanRules#MAX_STEPS} steps with distinct names) and answers a broken one
+ * with {@link InvalidRequestException}.
  *
- * @param name   the step's id, {@code [A-Za-z0-9._-]{1,64}}, used in the step URLs
- * @param label  what people read, at most 200 characters
- * @param weight its share of the overall progress, at least 1
+ * @param name   the step's id, {@value Ids#PATTERN}, used in the step URLs
+ * @param label  what people read, at most {@value PlanRules#MAX_LABEL_LENGTH} characters
+ * @param weight its share of the overall progress, at least {@value PlanRules#MIN_WEIGHT}
  */
 public record PlannedStep(String name, String label, int weight) {
 

@@ -1,8 +1,8 @@
 package io.stepprogress.notifier.projects;
 
 import io.stepprogress.event.InitializationStatus;
-import io.stepprogress.event.Ids;
 import io.stepprogress.event.InitializationView;
+import io.stepprogress.event.ValidId;
 import io.stepprogress.notifier.readmodel.ProjectLookup;
 import io.stepprogress.notifier.readmodel.ProjectReadModel;
 import io.stepprogress.notifier.subscriber.Credentials;
@@ -61,7 +61,7 @@ public class ProjectsResource {
     @ResponseHeader(name = "Cache-Control", value = NO_STORE)
     @Operation(summary = "The project's latest view")
     public Uni<InitializationView> progress(
-            @PathParam("projectId") @Pattern(regexp = Ids.PATTERN, message = "must match " + Ids.PATTERN)
+            @PathParam("projectId") @ValidId
             String projectId,
             @Context HttpHeaders headers) {
         authenticator.authorize(credentials(headers), projectId);

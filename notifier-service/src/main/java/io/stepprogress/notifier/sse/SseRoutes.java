@@ -94,7 +94,7 @@ public class SseRoutes {
         String projectId = request.pathParam("projectId");
         authorize(request, credentials -> {
             if (!Ids.valid(projectId)) {
-                throw new InvalidParameterException("projectId", "must match " + Ids.PATTERN);
+                throw new InvalidParameterException("projectId", Ids.MESSAGE);
             }
             return authenticator.authorize(credentials, projectId);
         });

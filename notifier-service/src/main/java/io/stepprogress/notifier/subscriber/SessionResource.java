@@ -67,7 +67,7 @@ public class SessionResource {
     @Operation(summary = "Sign out: clears the session cookies (of all projects, and of one with projectId)")
     public Response close(@QueryParam("projectId") String projectId, @Context HttpServerRequest request) {
         if (projectId != null && !Ids.valid(projectId)) {
-            throw new InvalidParameterException("projectId", "must match " + Ids.PATTERN);
+            throw new InvalidParameterException("projectId", Ids.MESSAGE);
         }
         boolean https = https(request);
         Response.ResponseBuilder response = noStore(Response.noContent())

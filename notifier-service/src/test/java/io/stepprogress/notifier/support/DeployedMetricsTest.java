@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stepprogress.testkit.DeployedMetrics;
+import io.stepprogress.testkit.DeployedMetrics.Exporter;
 import java.net.URL;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class DeployedMetricsTest {
 
     @Test
     void everyMetricTheDashboardsAndAlertsReadIsExported() {
-        Set<String> referenced = DeployedMetrics.referenced("notifier_", "kafka_consumer_");
+        Set<String> referenced = DeployedMetrics.referenced(Exporter.NOTIFIER_SERVICE);
         String metrics = given().get(metricsUrl).then().statusCode(200).extract().asString();
 
         assertThat(referenced).isNotEmpty();

@@ -1,6 +1,7 @@
 package io.stepprogress.progress.initialization;
 
 import io.stepprogress.event.InitializationView;
+import io.stepprogress.event.ValidId;
 import io.stepprogress.progress.initialization.ProgressRequests.CancelRequest;
 import io.stepprogress.progress.initialization.ProgressRequests.CompleteRequest;
 import io.stepprogress.progress.initialization.ProgressRequests.FailRequest;
@@ -12,7 +13,6 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -40,8 +40,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @APIResponse(responseCode = "403", description = "The token's scope or projects do not cover this request")
 public class InitializationResource {
 
-    private static final String ID_MESSAGE = "must match " + Plan.ID_PATTERN;
-
     private final InitializationService service;
     private final ProgressConfig config;
     private final ProjectAccess projectAccess;
@@ -64,7 +62,7 @@ public class InitializationResource {
     @APIResponse(responseCode = "409", description = "Another plan in this run, the next run while this one is in "
             + "progress, or a run number that is neither the current nor the next")
     @RolesAllowed(Scopes.WRITE)
-    public Response start(@PathParam("projectId") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE)
+    public Response start(@PathParam("projectId") @ValidId
                           String projectId,
                           @QueryParam("run") @Min(value = 1, message = "must be 1 or more") Integer run,
                           @Valid PlanRequest body) {
@@ -85,8 +83,8 @@ public class InitializationResource {
     @APIResponse(responseCode = "409", description = "Regression, or the step or initialization is finished")
     @RolesAllowed(Scopes.WRITE)
     public InitializationView reportProgress(
-            @PathParam("projectId") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE) String projectId,
-            @PathParam("step") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE) String step,
+            @PathParam("projectId") @ValidId String projectId,
+            @PathParam("step") @ValidId String step,
             @NotNull(message = "a JSON body with progress is required") @Valid ProgressRequest body) {
         projectAccess.require(projectId);
         return service.reportProgress(projectId, step, body.progress(), body.message());
@@ -98,8 +96,8 @@ public class InitializationResource {
     @Operation(summary = "Complete a step; completing the last step completes the initialization")
     @RolesAllowed(Scopes.WRITE)
     public InitializationView complete(
-            @PathParam("projectId") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE) String projectId,
-            @PathParam("step") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE) String step,
+            @PathParam("projectId") @ValidId String projectId,
+            @PathParam("step") @ValidId String step,
             @Valid CompleteRequest body) {
         projectAccess.require(projectId);
         return service.complete(projectId, step, body == null ? null : body.message());
@@ -111,8 +109,8 @@ public class InitializationResource {
     @Operation(summary = "Fail a step, and with it the initialization")
     @RolesAllowed(Scopes.WRITE)
     public InitializationView fail(
-            @PathParam("projectId") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE) String projectId,
-            @PathParam("step") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE) String step,
+            @PathParam("projectId") @ValidId String projectId,
+            @PathParam("step") @ValidId String step,
             @NotNull(message = "a JSON body with a reason is required") @Valid FailRequest body) {
         projectAccess.require(projectId);
         return service.fail(projectId, step, body.reason());
@@ -124,7 +122,7 @@ public class InitializationResource {
     @Operation(summary = "Cancel the initialization")
     @RolesAllowed(Scopes.WRITE)
     public InitializationView cancel(
-            @PathParam("projectId") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE) String projectId,
+            @PathParam("projectId") @ValidId String projectId,
             @Valid CancelRequest body) {
         projectAccess.require(projectId);
         return service.cancel(projectId, body == null ? null : body.reason());
@@ -135,7 +133,7 @@ public class InitializationResource {
     @Operation(summary = "The initialization's current view, read from PostgreSQL")
     @RolesAllowed({Scopes.WRITE, Scopes.OPERATOR})
     public InitializationView progress(
-            @PathParam("projectId") @Pattern(regexp = Plan.ID_PATTERN, message = ID_MESSAGE) String projectId) {
+            @PathParam("projectId") @ValidId String projectId) {
         projectAccess.require(projectId);
         return service.view(projectId);
     }

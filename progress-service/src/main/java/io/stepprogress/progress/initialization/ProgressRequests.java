@@ -1,5 +1,7 @@
 package io.stepprogress.progress.initialization;
 
+import io.stepprogress.event.PlanRules;
+import io.stepprogress.event.ValidId;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -16,11 +18,14 @@ public final class ProgressRequests {
     private ProgressRequests() {
     }
 
-    /** Plan rules that need the whole list (duplicates) are checked by {@link Plan#of}. */
+    /**
+     * The plan rules ({@link PlanRules}) as field constraints, with their messages; the rule that needs the
+     * whole list (duplicate names) is checked by {@link Plan#of}.
+     */
     public record PlanRequest(
             @NotNull(message = "steps are required when a body is sent")
-            @Size(min = 1, max = Plan.MAX_STEPS, message = "a plan has 1 to " + Plan.MAX_STEPS + " steps")
-            List<@NotNull(message = "a step cannot be null") @Valid StepRequest> steps) {
+            @Size(min = 1, max = PlanRules.MAX_STEPS, message = PlanRules.STEP_COUNT)
+            List<@NotNull(message = PlanRules.STEP_MISSING) @Valid StepRequest> steps) {
 
         Plan toPlan() {
             return Plan.of(steps.stream().map(s -> new PlannedStep(s.name(), s.label(), s.weight())).toList());
@@ -28,13 +33,12 @@ public final class ProgressRequests {
     }
 
     public record StepRequest(
-            @NotNull(message = "is required")
-            @jakarta.validation.constraints.Pattern(regexp = Plan.ID_PATTERN, message = "must match " + Plan.ID_PATTERN)
-            String name,
-            @NotBlank(message = "is required")
-            @Size(max = Plan.MAX_LABEL_LENGTH, message = "must be at most " + Plan.MAX_LABEL_LENGTH + " characters")
+            @NotNull(message = PlanRules.REQUIRED) @ValidId String name,
+            @NotBlank(message = PlanRules.REQUIRED)
+            @Size(max = PlanRules.MAX_LABEL_LENGTH, message = PlanRules.LABEL_LENGTH)
             String label,
-            @NotNull(message = "is required") @Min(value = 1, message = "must be a positive integer") Integer weight) {
+            @NotNull(message = PlanRules.REQUIRED) @Min(value = PlanRules.MIN_WEIGHT, message = PlanRules.WEIGHT)
+            Integer weight) {
     }
 
     public record ProgressRequest(

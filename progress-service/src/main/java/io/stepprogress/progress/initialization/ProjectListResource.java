@@ -1,5 +1,6 @@
 package io.stepprogress.progress.initialization;
 
+import io.stepprogress.event.Ids;
 import io.stepprogress.event.InitializationView;
 import io.stepprogress.problem.InvalidParameterException;
 import io.stepprogress.rest.security.ProjectAccess;
@@ -95,7 +96,7 @@ public class ProjectListResource {
                 ? InvalidParameterException.asciiInteger(value.substring(0, colon)).orElse(Long.MIN_VALUE)
                 : Long.MIN_VALUE;
         String projectId = colon > 0 ? value.substring(colon + 1) : "";
-        if (micros == Long.MIN_VALUE || !projectId.matches(Plan.ID_PATTERN)) {
+        if (micros == Long.MIN_VALUE || !Ids.valid(projectId)) {
             throw new InvalidParameterException("after", "must be the next value of a previous page");
         }
         return new InitializationRepository.PageKey(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),

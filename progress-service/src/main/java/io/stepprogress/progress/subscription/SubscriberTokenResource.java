@@ -1,6 +1,6 @@
 package io.stepprogress.progress.subscription;
 
-import io.stepprogress.event.Ids;
+import io.stepprogress.event.ValidId;
 import io.stepprogress.problem.InvalidParameterException;
 import io.stepprogress.rest.security.ProjectAccess;
 import io.stepprogress.security.Scopes;
@@ -59,7 +59,7 @@ public class SubscriberTokenResource {
     @APIResponse(responseCode = "201", description = "Issued; the response must not be cached (Cache-Control: no-store)")
     @APIResponse(responseCode = "400", description = "Bad subject, or ttlSeconds outside 1..the configured maximum")
     @APIResponse(responseCode = "503", description = "This deployment has no signing key for subscriber tokens")
-    public Response issue(@PathParam("projectId") @Pattern(regexp = Ids.PATTERN, message = "must match " + Ids.PATTERN)
+    public Response issue(@PathParam("projectId") @ValidId
                           String projectId,
                           @Valid SubscriberTokenRequest body) {
         projectAccess.require(projectId);

@@ -17,14 +17,14 @@ class PlanTest {
     @Test
     void rejectsEmptyPlans() {
         assertThatThrownBy(() -> Plan.of(List.of())).isInstanceOf(InvalidPlanException.class)
-                .hasMessageContaining("at least one step");
+                .hasMessageContaining("a plan has 1 to 50 steps");
     }
 
     @Test
     void rejectsMoreThanFiftySteps() {
         List<PlannedStep> steps = IntStream.range(0, 51).mapToObj(i -> new PlannedStep("s" + i, "S", 1)).toList();
 
-        assertThatThrownBy(() -> Plan.of(steps)).hasMessageContaining("at most 50");
+        assertThatThrownBy(() -> Plan.of(steps)).hasMessageContaining("a plan has 1 to 50 steps, got 51");
     }
 
     @Test
@@ -35,7 +35,7 @@ class PlanTest {
 
     @Test
     void rejectsNonPositiveWeights() {
-        assertThatThrownBy(() -> Plan.of(List.of(new PlannedStep("a", "A", 0)))).hasMessageContaining("positive");
+        assertThatThrownBy(() -> Plan.of(List.of(new PlannedStep("a", "A", 0)))).hasMessage("steps[0].weight must be a positive integer, got 0");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.stepprogress.testkit.DeployedMetrics;
+import io.stepprogress.testkit.DeployedMetrics.Exporter;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,7 @@ class DeployedMetricsTest {
 
     @Test
     void everyMetricTheDashboardsAndAlertsReadIsExported() {
-        Set<String> referenced = DeployedMetrics.referenced("progress_outbox_", "progress_relay_");
+        Set<String> referenced = DeployedMetrics.referenced(Exporter.PROGRESS_SERVICE);
         String metrics = management().get("/q/metrics").then().statusCode(200).extract().asString();
 
         assertThat(referenced).isNotEmpty();

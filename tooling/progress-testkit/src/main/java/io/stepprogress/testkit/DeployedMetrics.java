@@ -15,27 +15,49 @@ import java.util.stream.Stream;
 /**
  * The metric names that deploy/ (Grafana dashboards and alert rules, Prometheus rules) reads, so each
  * service's tests can check them against its own running /q/metrics: a renamed metric fails the build
- * of the service that renamed it, not a dashboard in production.
+ * of the service that renamed it, not a dashboard in production. Which service exports which names is
+ * {@link Exporter}; tooling/deploy-check checks that every metric deploy/ reads has one.
  */
 public final class DeployedMetrics {
+
+    /** Who exports the metrics deploy/ reads, by name prefix (or exact name). */
+    public enum Exporter {
+        PROGRESS_SERVICE(Set.of(), "progress_outbox_", "progress_relay_"),
+        NOTIFIER_SERVICE(Set.of(), "notifier_", "kafka_consumer_"),
+        AUDIT_CONSUMER(Set.of(), "audit_", "kafka_consumer_"),
+        ALERT_CONSUMER(Set.of(), "progress_initializations_", "progress_initialization_", "progress_step_",
+                "progress_event_", "alert_", "consumer_group_", "kafka_consumer_"),
+        /** Prometheus itself: the health of every scrape. */
+        PROMETHEUS(Set.of("up"));
+
+        private final Set<String> names;
+        private final List<String> prefixes;
+
+        Exporter(Set<String> names, String... prefixes) {
+            this.names = names;
+            this.prefixes = List.of(prefixes);
+        }
+
+        public boolean exports(String metric) {
+            return names.contains(metric)
+                    || prefixes.stream().anyMatch(p -> metric.startsWith(p) && metric.length() > p.length());
+        }
+    }
 
     private static final Pattern NAME = Pattern.compile("\\b[a-z][a-z0-9_]*\\b");
 
     private DeployedMetrics() {
     }
 
-    /** Names read by deploy/ that start with one of {@code prefixes}. */
-    public static Set<String> referenced(String... prefixes) {
+    /** Names read by deploy/ that {@code exporter} exports. */
+    public static Set<String> referenced(Exporter exporter) {
         Path deploy = deployDirectory();
         Set<String> names = new TreeSet<>();
         for (Path file : files(deploy)) {
             Matcher matcher = NAME.matcher(read(file));
             while (matcher.find()) {
-                String name = matcher.group();
-                for (String prefix : prefixes) {
-                    if (name.startsWith(prefix) && name.length() > prefix.length()) {
-                        names.add(name);
-                    }
+                if (exporter.exports(matcher.group())) {
+                    names.add(matcher.group());
                 }
             }
         }

@@ -1,4 +1,4 @@
-package io.stepprogress.alert.deploy;
+package io.stepprogress.deploycheck;
 
 import java.util.Set;
 import java.util.TreeSet;

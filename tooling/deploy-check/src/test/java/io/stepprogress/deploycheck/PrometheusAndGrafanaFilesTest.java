@@ -1,7 +1,6 @@
-package io.stepprogress.alert.deploy;
+package io.stepprogress.deploycheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,20 +8,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import io.quarkus.test.junit.QuarkusTest;
-import io.stepprogress.alert.lag.ConsumerGroupLagProbe;
-import io.stepprogress.alert.support.Kafka;
-import io.stepprogress.alert.support.Metrics;
-import io.stepprogress.testkit.PrometheusMetrics;
-import io.stepprogress.alert.support.Ready;
-import io.stepprogress.alert.support.TestRun;
-import jakarta.inject.Inject;
+import io.stepprogress.testkit.DeployedMetrics.Exporter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,14 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Prometheus and Grafana files of {@code deploy/}: promtool accepts them, the alert unit tests pass
  * (against the Prometheus rules and against their Grafana twins), every query is valid PromQL, and every
- * metric a query reads is one a service really exports: alert-consumer's own are scraped from this running
- * application; the other services' are listed in {@link #OTHER_SERVICES} (their modules check them).
+ * metric a query reads has a service that exports it ({@link Exporter}); each service's DeployedMetricsTest
+ * checks, against its running /q/metrics, that it really exports the ones deploy/ reads from it.
  */
-@QuarkusTest
-class DeployConfigTest {
+class PrometheusAndGrafanaFilesTest {
 
-    private static final Path DEPLOY = Path.of(System.getProperty("deploy.dir", "../deploy")).toAbsolutePath()
-            .normalize();
+    private static final Path DEPLOY = Repository.resolve("deploy");
     private static final Path PROMETHEUS_CONFIG = DEPLOY.resolve("prometheus/prometheus.yml");
     private static final Path RULES = DEPLOY.resolve("prometheus/rules/progress-alerts.yml");
     private static final Path RULE_TESTS = DEPLOY.resolve("prometheus/tests/progress-alerts-test.yml");
@@ -67,51 +57,32 @@ class DeployConfigTest {
             "SseSlowClientsDropped", "ConsumerGroupStuck", "ConsumerLagUnknown", "AuditDeadLettered",
             "AuditSequenceGaps", "OutboxReplicationSlotInvalid");
 
-    /**
-     * Metrics of the other services that deploy/ may read, as Prometheus names them, by exporter. Their own
-     * modules must check that they export these (alert-consumer's metrics are scraped below instead).
-     */
-    static final Map<String, Set<String>> OTHER_SERVICES = Map.of(
-            "progress-service", Set.of("progress_outbox_events_written_total", "progress_relay_events_relayed_total",
-                    "progress_relay_failures_total", "progress_relay_engine_restarts_total",
-                    "progress_relay_lag_seconds_bucket", "progress_relay_lag_seconds_count",
-                    "progress_relay_lag_seconds_sum", "progress_relay_lag_seconds_max", "progress_relay_up",
-                    "progress_outbox_pending_bytes", "progress_relay_slot_valid", "progress_relay_slot_lost_total"),
-            "notifier-service", Set.of("notifier_sse_clients", "notifier_sse_events_delivered_total",
-                    "notifier_sse_slow_clients_dropped_total", "notifier_sse_delivery_lag_seconds_bucket",
-                    "notifier_sse_delivery_lag_seconds_count", "notifier_sse_delivery_lag_seconds_sum",
-                    "notifier_sse_delivery_lag_seconds_max"),
-            "audit-consumer", Set.of("audit_events_written_total", "audit_events_duplicate_total",
-                    "audit_dead_letter_total", "audit_sequence_gaps_total"),
-            "prometheus (scrape health)", Set.of("up"));
-
     /** Environment variables the Grafana provisioning files read; deploy/grafana/README.md documents them. */
     private static final Set<String> GRAFANA_ENVIRONMENT = Set.of("ALERT_WEBHOOK_URL");
 
     private static final Pattern ENV_REFERENCE = Pattern.compile(
             "(?<!\\$)\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)}|__env\\{([A-Za-z_][A-Za-z0-9_]*)}|([A-Za-z_][A-Za-z0-9_]*))");
 
+    private static final Tool PROMTOOL = Tool.promtool();
+
     @TempDir
     Path temp;
-
-    @Inject
-    ConsumerGroupLagProbe lagProbe;
 
     // --- Prometheus --------------------------------------------------------------------------------------
 
     @Test
     void promtoolAcceptsTheConfigurationAndTheRules() {
-        Promtool.Result config = Promtool.run("check", "config", PROMETHEUS_CONFIG.toString());
+        Tool.Result config = PROMTOOL.run("check", "config", PROMETHEUS_CONFIG.toString());
         assertThat(config.ok()).as("promtool check config:%n%s", config.output()).isTrue();
         assertThat(config.output()).as("the rule files are found through rule_files").contains(RULES.getFileName()
                 .toString());
-        Promtool.Result rules = Promtool.run("check", "rules", RULES.toString());
+        Tool.Result rules = PROMTOOL.run("check", "rules", RULES.toString());
         assertThat(rules.ok()).as("promtool check rules:%n%s", rules.output()).isTrue();
     }
 
     @Test
     void theUnitTestsOfTheAlertsPass() {
-        Promtool.Result result = Promtool.run("test", "rules", RULE_TESTS.toString());
+        Tool.Result result = PROMTOOL.run("test", "rules", RULE_TESTS.toString());
         System.out.println("promtool test rules " + DEPLOY.relativize(RULE_TESTS) + ":\n" + result.output());
         assertThat(result.ok()).as("promtool test rules:%n%s", result.output()).isTrue();
     }
@@ -197,7 +168,7 @@ class DeployConfigTest {
         ObjectNode file = YAML.createObjectNode();
         file.putArray("groups").addObject().put("name", "grafana-twins").set("rules", twins);
         YAML.writeValue(twinRules.toFile(), file);
-        Promtool.Result check = Promtool.run("check", "rules", twinRules.toString());
+        Tool.Result check = PROMTOOL.run("check", "rules", twinRules.toString());
         assertThat(check.ok()).as("Grafana queries and thresholds as Prometheus rules:%n%s", check.output()).isTrue();
 
         ObjectNode tests = (ObjectNode) yaml(RULE_TESTS);
@@ -206,7 +177,7 @@ class DeployConfigTest {
                 .forEach(alert -> ((ObjectNode) alert).remove("exp_annotations"))));
         Path twinTests = temp.resolve("grafana-twins-test.yml");
         YAML.writeValue(twinTests.toFile(), tests);
-        Promtool.Result result = Promtool.run("test", "rules", twinTests.toString());
+        Tool.Result result = PROMTOOL.run("test", "rules", twinTests.toString());
         assertThat(result.ok()).as("the unit tests against the Grafana rules:%n%s", result.output()).isTrue();
     }
 
@@ -245,15 +216,14 @@ class DeployConfigTest {
         assertThat(yaml(DASHBOARD_PROVIDERS).path("providers").path(0).path("type").asText()).isEqualTo("file");
 
         Path rules = recordingRules("dashboard", queries);
-        Promtool.Result check = Promtool.run("check", "rules", rules.toString());
+        Tool.Result check = PROMTOOL.run("check", "rules", rules.toString());
         assertThat(check.ok()).as("dashboard queries as recording rules:%n%s", check.output()).isTrue();
     }
 
     // --- Metric names ------------------------------------------------------------------------------------
 
     @Test
-    void everyQueryReadsMetricsThatAreExported() {
-        PrometheusMetrics scraped = scrapeWithEveryMeter();
+    void everyQueryReadsMetricsThatAServiceExports() {
         Map<String, String> queries = new TreeMap<>(dashboardQueries(prometheusDatasourceUid()));
         prometheusAlerts().forEach((name, rule) -> queries.put("Prometheus rule " + name, rule.path("expr").asText()));
         for (JsonNode group : yaml(GRAFANA_RULES).path("groups")) {
@@ -262,50 +232,26 @@ class DeployConfigTest {
         }
 
         List<String> missing = new ArrayList<>();
-        Map<String, Set<String>> foreign = new TreeMap<>();
+        Map<Exporter, Set<String>> byExporter = new TreeMap<>();
         queries.forEach((where, expr) -> {
             for (String metric : PromQl.metricNames(expr)) {
-                String owner = OTHER_SERVICES.entrySet().stream().filter(e -> e.getValue().contains(metric))
-                        .map(Map.Entry::getKey).findFirst().orElse(null);
-                if (owner != null) {
-                    foreign.computeIfAbsent(owner, k -> new TreeSet<>()).add(metric);
-                } else if (!scraped.names().contains(metric)) {
+                Exporter exporter = Arrays.stream(Exporter.values()).filter(e -> e.exports(metric)).findFirst()
+                        .orElse(null);
+                if (exporter != null) {
+                    byExporter.computeIfAbsent(exporter, k -> new TreeSet<>()).add(metric);
+                } else {
                     missing.add(where + ": " + metric);
                 }
             }
         });
-        System.out.println("Metrics of other services that deploy/ reads (their modules must export them): " + foreign);
-        assertThat(missing).as("metrics read by deploy/ that alert-consumer does not export and no other service "
-                + "is known to export").isEmpty();
-    }
-
-    @Test
-    void theKafkaConsumerLagMetricTheRulesUseIsExported() {
-        Ready.waitUntilReady();
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(Metrics.scrape()
-                .has("kafka_consumer_fetch_manager_records_lag_max")).isTrue());
-        PrometheusMetrics metrics = Metrics.scrape();
-        System.out.println("Kafka consumer lag metrics exported by alert-consumer:");
-        metrics.names().stream().filter(n -> n.startsWith("kafka_consumer_fetch_manager_records_lag"))
-                .forEach(n -> metrics.matching(n).forEach(s -> System.out.println("  " + n + s.labels())));
+        System.out.println("Metrics that deploy/ reads, by exporter (each service's DeployedMetricsTest checks its "
+                + "own): " + byExporter);
+        assertThat(missing).as("metrics read by deploy/ that no service is known to export").isEmpty();
+        assertThat(byExporter.keySet()).as("deploy/ reads metrics of every service").contains(
+                Exporter.PROGRESS_SERVICE, Exporter.NOTIFIER_SERVICE, Exporter.AUDIT_CONSUMER, Exporter.ALERT_CONSUMER);
     }
 
     // --- helpers -----------------------------------------------------------------------------------------
-
-    /**
-     * A scrape after a run that completes one step and fails another, and a lag probe of a group with committed
-     * offsets: every meter of this service exists.
-     */
-    private PrometheusMetrics scrapeWithEveryMeter() {
-        Ready.waitUntilReady();
-        Kafka.commitEnd("lag-probe-test");
-        assertThat(lagProbe.probe()).isTrue();
-        TestRun run = TestRun.of("deploy-check", "check-a", "check-b");
-        Kafka.publish(run.start(), run.progress("check-a", 10), run.complete("check-a"), run.fail("check-b", "x"));
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(Metrics.scrape()
-                .has("progress_step_failures_total", "step", "check-b")).isTrue());
-        return Metrics.scrape();
-    }
 
     private static Map<String, JsonNode> prometheusAlerts() {
         Map<String, JsonNode> alerts = new TreeMap<>();

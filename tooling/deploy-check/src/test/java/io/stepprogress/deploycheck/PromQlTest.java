@@ -1,4 +1,4 @@
-package io.stepprogress.alert.deploy;
+package io.stepprogress.deploycheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
