@@ -1,6 +1,6 @@
 #!/usr/bin/env sh
 # Benchmarks a running stack (start it with ./local-stack.sh --no-demo first):
-#   ./bench.sh steady|ramp|fanout|recovery|floor|get|all [options]      (./bench.sh --help lists them)
+#   ./bench.sh idle|floor|get|steady|ramp|overload|fanout|recovery|all [options]      (./bench.sh --help lists them)
 # Results: target/bench/SCENARIO.{json,md,svg} and target/bench/summary.md. Loopback targets only.
 # Builds the bench module when its jar is missing or older than its sources.
 set -e

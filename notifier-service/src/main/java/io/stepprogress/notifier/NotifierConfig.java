@@ -29,6 +29,15 @@ public interface NotifierConfig {
     @WithDefault("10s")
     Duration catchUpWait();
 
+    /**
+     * An event older than this (from its occurredAt) when the notifier applies it shows that the notifier as a
+     * whole is behind: its subscribers get intermediate progress events of a project merged (never a status
+     * change), so they catch up with the latest view sooner. Assumes the hosts' clocks agree, as the
+     * delivery-lag metric does.
+     */
+    @WithDefault("1s")
+    Duration lateAfter();
+
     Memory memory();
 
     Sse sse();
@@ -63,9 +72,18 @@ public interface NotifierConfig {
         @WithDefault("15s")
         Duration keepAlive();
 
-        /** Frames a connection may have waiting for a slow client before it is closed (it resumes later). */
+        /**
+         * Events a connection may have waiting for a slow client (its socket's write queue full) before it counts
+         * as behind: from then on, a newer progress event of a project replaces the waiting one it supersedes,
+         * unless that one changed a status. Four times as many (status changes only) and the connection is
+         * closed (the client resumes later).
+         */
         @WithDefault("512")
         int maxPendingFrames();
+
+        /** A client that has taken nothing from its full socket for this long is closed (it resumes later). */
+        @WithDefault("30s")
+        Duration stallTimeout();
 
         /** Bytes Vert.x buffers per connection before a client counts as slow. */
         @WithDefault("65536")

@@ -2,7 +2,7 @@ package io.stepprogress.alert.api;
 
 import io.stepprogress.alert.state.Alert;
 import io.stepprogress.alert.state.AlertType;
-import io.stepprogress.alert.state.Initializations;
+import io.stepprogress.alert.state.AlertState;
 import io.stepprogress.problem.InvalidParameterException;
 import io.stepprogress.rest.security.ProjectAccess;
 import io.stepprogress.security.ProjectPatterns;
@@ -28,10 +28,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed(Scopes.OPERATOR)
 public class AlertsResource {
 
-    private final Initializations state;
+    private final AlertState state;
     private final ProjectAccess access;
 
-    AlertsResource(Initializations state, ProjectAccess access) {
+    AlertsResource(AlertState state, ProjectAccess access) {
         this.state = state;
         this.access = access;
     }

@@ -1,6 +1,6 @@
 package io.stepprogress.alert.consumer;
 
-import io.stepprogress.alert.state.Initializations;
+import io.stepprogress.alert.state.AlertState;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -16,9 +16,9 @@ import org.eclipse.microprofile.health.Readiness;
 public class AlertStateHealthCheck implements HealthCheck {
 
     private final StateRebuild rebuild;
-    private final Initializations state;
+    private final AlertState state;
 
-    AlertStateHealthCheck(StateRebuild rebuild, Initializations state) {
+    AlertStateHealthCheck(StateRebuild rebuild, AlertState state) {
         this.rebuild = rebuild;
         this.state = state;
     }

@@ -1,21 +1,30 @@
 package io.stepprogress.alert.consumer;
 
 import io.opentelemetry.api.OpenTelemetry;
-import io.stepprogress.alert.state.Initializations;
+import io.stepprogress.alert.state.AlertState;
 import io.stepprogress.alert.state.ProgressMetrics;
-import io.stepprogress.event.EventJson;
 import io.stepprogress.event.ProgressTopics;
+import io.stepprogress.event.StepProgressUpdated;
+import io.stepprogress.event.consume.Deduplication;
+import io.stepprogress.event.consume.EventIntake;
+import io.stepprogress.event.consume.IntakeBatch;
+import io.stepprogress.event.consume.IntakeListener;
+import io.stepprogress.event.consume.RecordPosition;
 import io.stepprogress.event.trace.EventTracing;
-import io.stepprogress.event.trace.TracedWork;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
  * Feeds the state from {@link ProgressTopics#PROJECT_PROGRESS} in the consumer group {@code alert-consumer}:
- * instances share the partitions, offsets are committed once a record is applied. {@link StateRebuild} has
- * re-read each partition's history by the time its first live record arrives here.
+ * instances share the partitions, offsets are committed once a batch is applied. {@link StateRebuild} has
+ * re-read each partition's history by the time its first live batch arrives here. Records are taken in
+ * through the shared {@link EventIntake}: unreadable ones are counted and skipped, duplicates and stale events
+ * dropped against what the state applied.
  */
 @ApplicationScoped
 public class ProgressConsumer {
@@ -25,35 +34,49 @@ public class ProgressConsumer {
 
     private static final Logger LOG = Logger.getLogger(ProgressConsumer.class);
 
-    private final Initializations state;
+    private final AlertState state;
     private final StateRebuild rebuild;
     private final ProgressMetrics metrics;
+    private final EventIntake<ConsumerRecord<String, byte[]>> intake;
     private final EventTracing tracing;
 
-    ProgressConsumer(Initializations state, StateRebuild rebuild, ProgressMetrics metrics, OpenTelemetry openTelemetry) {
+    ProgressConsumer(AlertState state, StateRebuild rebuild, ProgressMetrics metrics, OpenTelemetry openTelemetry) {
         this.tracing = new EventTracing(openTelemetry, ProgressConsumer.class.getName());
         this.state = state;
         this.rebuild = rebuild;
         this.metrics = metrics;
+        this.intake = EventIntake.kafka(Deduplication.afterApplied(state::lastSequence), new IntakeListener() {
+            @Override
+            public void unreadable(RecordPosition position, String reason) {
+                metrics.unreadable();
+                LOG.warnf("skipping unreadable record %s: %s", position, reason);
+            }
+
+            @Override
+            public void dropped(RecordPosition position, StepProgressUpdated event) {
+                metrics.dropped();
+            }
+        });
     }
 
+    /** A batch, as one poll returned it, applied in one pass. */
     @Incoming(CHANNEL)
-    public void consume(ConsumerRecord<String, byte[]> record) {
-        if (!rebuild.owns(record.partition())) {
-            return; // fetched before its partition was revoked: the new owner applies it
+    public void consume(ConsumerRecords<String, byte[]> poll) {
+        List<ConsumerRecord<String, byte[]>> owned = new ArrayList<>(poll.count());
+        for (ConsumerRecord<String, byte[]> record : poll) {
+            // Records fetched before their partition was revoked are the new owner's to apply.
+            if (rebuild.owns(record.partition())) {
+                owned.add(record);
+            }
         }
-        // The event's trace (docs/operations.md, "Tracing"): the state update is one span.
-        try (TracedWork span = tracing.continueFrom(record, "alert update")) {
-            state.apply(EventJson.read(record.value()), record.partition(), true);
-        } catch (EventJson.InvalidEventException e) {
-            metrics.unreadable();
-            LOG.warnf("skipping unreadable record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
-        } catch (RuntimeException e) {
-            // JSON of the right shape with a hole the contract does not check (a null status, say): poison too.
-            metrics.unreadable();
-            LOG.errorf(e, "skipping record %s-%d@%d that cannot be applied", record.topic(), record.partition(),
-                    record.offset());
+        if (owned.isEmpty()) {
+            return;
         }
+        List<IntakeBatch.Accepted<ConsumerRecord<String, byte[]>>> events = intake.take(owned).events();
+        state.applyAll(events, true, (accepted, e) -> {
+            // JSON of the right shape with a hole the contract does not check: poison too.
+            metrics.unreadable();
+            LOG.errorf(e, "skipping record %s that cannot be applied", accepted.position());
+        }, i -> tracing.continueFrom(events.get(i).record(), "alert update")); // the event's trace (docs/operations.md)
     }
 }

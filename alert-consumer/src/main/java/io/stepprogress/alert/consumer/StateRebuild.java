@@ -6,18 +6,26 @@ import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import io.stepprogress.alert.AlertConfig;
-import io.stepprogress.alert.state.Initializations;
-import io.stepprogress.event.EventJson;
+import io.stepprogress.alert.state.AlertState;
+import io.stepprogress.event.StepProgressUpdated;
+import io.stepprogress.event.consume.Deduplication;
+import io.stepprogress.event.consume.EventIntake;
+import io.stepprogress.event.consume.IntakeBatch;
+import io.stepprogress.event.consume.IntakeListener;
+import io.stepprogress.event.consume.RecordPosition;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Default;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -54,7 +62,7 @@ public class StateRebuild implements KafkaConsumerRebalanceListener {
 
     private static final Logger LOG = Logger.getLogger(StateRebuild.class);
 
-    private final Initializations state;
+    private final AlertState state;
     private final AlertConfig alertConfig;
     private final Config config;
     private final Set<Integer> assigned = ConcurrentHashMap.newKeySet();
@@ -63,7 +71,7 @@ public class StateRebuild implements KafkaConsumerRebalanceListener {
     private volatile boolean firstAssignmentDone;
     private volatile boolean rebuilding;
 
-    StateRebuild(Initializations state, AlertConfig alertConfig, Config config, MeterRegistry registry) {
+    StateRebuild(AlertState state, AlertConfig alertConfig, Config config, MeterRegistry registry) {
         this.state = state;
         this.alertConfig = alertConfig;
         this.config = config;
@@ -164,7 +172,18 @@ public class StateRebuild implements KafkaConsumerRebalanceListener {
             return new Replay(0, Set.of());
         }
         int applied = 0;
-        int unreadable = 0;
+        AtomicInteger unreadable = new AtomicInteger();
+        // History is state only: nothing it drops or skips is counted in the live metrics.
+        EventIntake<ConsumerRecord<byte[], byte[]>> intake = EventIntake.kafka(
+                Deduplication.afterApplied(state::lastSequence), new IntakeListener() {
+                    @Override
+                    public void unreadable(RecordPosition position, String reason) {
+                    }
+
+                    @Override
+                    public void dropped(RecordPosition position, StepProgressUpdated event) {
+                    }
+                });
         long deadline = System.nanoTime() + alertConfig.rebuild().timeout().toNanos();
         try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(readerProperties())) {
             reader.assign(remaining.keySet());
@@ -180,24 +199,24 @@ public class StateRebuild implements KafkaConsumerRebalanceListener {
                             remaining.keySet(), alertConfig.rebuild().timeout());
                     break;
                 }
+                List<ConsumerRecord<byte[], byte[]>> history = new ArrayList<>();
                 for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(200))) {
                     Long end = remaining.get(new TopicPartition(record.topic(), record.partition()));
-                    if (end == null || record.offset() >= end) {
-                        continue;
-                    }
-                    try {
-                        state.apply(EventJson.read(record.value()), record.partition(), false);
-                        applied++;
-                    } catch (RuntimeException e) { // unreadable, or a hole the contract does not check
-                        unreadable++;
+                    if (end != null && record.offset() < end) {
+                        history.add(record);
                     }
                 }
+                IntakeBatch<ConsumerRecord<byte[], byte[]>> batch = intake.take(history);
+                applied += batch.events().size();
+                unreadable.addAndGet(batch.unreadable().size());
+                // A hole the contract does not check is unreadable too.
+                state.applyAll(batch.events(), false, (accepted, e) -> unreadable.incrementAndGet());
                 remaining.entrySet().removeIf(entry -> reader.position(entry.getKey()) >= entry.getValue());
                 reader.pause(reader.assignment().stream().filter(p -> !remaining.containsKey(p)).toList());
             }
         }
-        if (unreadable > 0) {
-            LOG.warnf("%d unreadable records skipped while re-reading history", unreadable);
+        if (unreadable.get() > 0) {
+            LOG.warnf("%d unreadable records skipped while re-reading history", unreadable.get());
         }
         return new Replay(applied, Set.copyOf(remaining.keySet()));
     }

@@ -22,7 +22,7 @@ import java.util.Map;
  * Histograms have fixed buckets (no percentile histogram): a {@code step} label multiplies every bucket.
  */
 @Singleton
-public class ProgressMetrics implements Initializations.Recorder {
+public class ProgressMetrics implements AlertState.Recorder {
 
     private static final Duration[] INITIALIZATION_BUCKETS = durations("10s", "30s", "1m", "2m", "5m", "10m", "15m",
             "30m", "1h", "2h", "6h", "12h", "24h");
@@ -66,10 +66,10 @@ public class ProgressMetrics implements Initializations.Recorder {
     }
 
     /** The gauges read the state at scrape time. */
-    void bind(Initializations state) {
-        Gauge.builder("progress.initializations.active", state, Initializations::active)
+    void bind(AlertState state) {
+        Gauge.builder("progress.initializations.active", state, AlertState::active)
                 .description("Initializations pending or running").strongReference(true).register(registry);
-        Gauge.builder("progress.initializations.stalled", state, Initializations::stalled)
+        Gauge.builder("progress.initializations.stalled", state, AlertState::stalled)
                 .description("Running initializations with no event for longer than alert.stall-after")
                 .strongReference(true).register(registry);
     }

@@ -7,9 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class StallEvaluator {
 
-    private final Initializations state;
+    private final AlertState state;
 
-    StallEvaluator(Initializations state) {
+    StallEvaluator(AlertState state) {
         this.state = state;
     }
 

@@ -19,9 +19,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -31,11 +37,13 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 
 /**
- * Records every event of {@link ProgressTopics#PROJECT_PROGRESS} once. The record is acknowledged, and its
- * offset committed, only after its transaction committed: a crash in between redelivers it, and the
- * primary key on the event id turns the redelivery into a no-op. Poison (unreadable, rejected by the table,
- * or a second event for a recorded project sequence) goes to the dead-letter topic with its reason and the
- * partition moves on; a database outage, however long, and an unreachable dead-letter topic are retried.
+ * Records every event of {@link ProgressTopics#PROJECT_PROGRESS} once, a batch (what one poll returned) at a
+ * time: one multi-row insert, one transaction. The batch is acknowledged, and its offsets committed, only
+ * after its transaction committed: a crash in between redelivers it, and the primary key on the event id
+ * turns the redelivery into a no-op. Records are taken in through the shared {@link EventIntake}. Poison
+ * (unreadable, rejected by the table, or a second event for a recorded project sequence) goes to the
+ * dead-letter topic with its reason and the partition moves on; a database outage, however long, and an
+ * unreachable dead-letter topic are retried.
  */
 @ApplicationScoped
 @Startup // its meters exist from the start, so dashboards and rate() alerts see zeros, not gaps
@@ -97,60 +105,142 @@ public class AuditConsumer {
         });
     }
 
+    /**
+     * A batch, as one poll returned it. Unreadable records are dead-lettered first (what follows them waits
+     * for their dead letter, as it always did); the rest is recorded in one transaction; then the records the
+     * table refused (a sequence conflict) are dead-lettered. The batch is acknowledged, and its offsets
+     * committed, only when this returns: a crash anywhere before redelivers it, and the table skips what it
+     * holds.
+     */
     @Incoming(CHANNEL)
     @Blocking
-    public void consume(ConsumerRecord<String, byte[]> record) throws InterruptedException {
-        IntakeBatch<ConsumerRecord<String, byte[]>> batch = intake.take(record);
+    public void consume(ConsumerRecords<String, byte[]> poll) throws InterruptedException {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>(poll.count());
+        poll.forEach(records::add); // partition by partition, each in offset order
+        recordBatch(records);
+    }
+
+    /** The batch's records, in the order they were read. */
+    public void recordBatch(List<ConsumerRecord<String, byte[]>> records) throws InterruptedException {
+        IntakeBatch<ConsumerRecord<String, byte[]>> batch = intake.take(records);
         for (IntakeBatch.Unreadable<ConsumerRecord<String, byte[]>> poison : batch.unreadable()) {
             deadLetter(poison.record(), poison.reason());
         }
+        if (batch.events().isEmpty()) {
+            return;
+        }
+        List<AuditLog.Row> rows = new ArrayList<>(batch.events().size());
+        Map<AuditLog.Row, ConsumerRecord<String, byte[]>> sources = new IdentityHashMap<>();
         for (IntakeBatch.Accepted<ConsumerRecord<String, byte[]>> accepted : batch.events()) {
-            // The event's trace (docs/operations.md, "Tracing"): the insert, retries included, is one span.
-            try (TracedWork span = tracing.continueFrom(accepted.record(), "audit insert")) {
-                span.attribute("messaging.message.id", accepted.event().eventId().toString());
-                record(accepted.record(), accepted.event());
+            ConsumerRecord<String, byte[]> record = accepted.record();
+            AuditLog.Row row = new AuditLog.Row(accepted.event(), new String(record.value(), StandardCharsets.UTF_8),
+                    record.partition(), record.offset());
+            rows.add(row);
+            sources.put(row, record);
+        }
+        List<Refused> refused = new ArrayList<>();
+        Map<ConsumerRecord<String, byte[]>, TracedWork> spans = startInsertSpans(batch.events());
+        try {
+            try {
+                count(recordRetryingOutages(rows), sources, refused);
+            } catch (BadData e) {
+                // One row the table can never take fails the whole statement: find it by recording one at a time.
+                for (AuditLog.Row row : rows) {
+                    try {
+                        count(recordRetryingOutages(List.of(row)), sources, refused);
+                    } catch (BadData bad) {
+                        refused.add(new Refused(sources.get(row), "rejected by the audit table: " + bad.getMessage()));
+                    }
+                }
             }
+            for (Refused refusal : refused) {
+                spans.getOrDefault(refusal.record(), TracedWork.NONE).attribute("audit.refused", refusal.reason());
+            }
+        } finally {
+            endInsertSpans(spans);
+        }
+        for (Refused refusal : refused) {
+            deadLetter(refusal.record(), refusal.reason());
         }
     }
 
-    private void record(ConsumerRecord<String, byte[]> record, StepProgressUpdated event) throws InterruptedException {
-        String payload = new String(record.value(), StandardCharsets.UTF_8);
+    /**
+     * The events' traces (docs/operations.md, "Tracing"): the batch is one insert, so each traced record gets its
+     * own span, continuing its trace, from before the batch's insert to after its commit (retries included); all
+     * of a batch's spans cover the same insert, and say how many events it wrote together.
+     */
+    private Map<ConsumerRecord<String, byte[]>, TracedWork> startInsertSpans(
+            List<IntakeBatch.Accepted<ConsumerRecord<String, byte[]>>> events) {
+        // In start order (a ConsumerRecord is equal only to itself), so they can be ended in reverse.
+        Map<ConsumerRecord<String, byte[]>, TracedWork> spans = new LinkedHashMap<>();
+        for (IntakeBatch.Accepted<ConsumerRecord<String, byte[]>> accepted : events) {
+            TracedWork span = tracing.continueFrom(accepted.record(), "audit insert");
+            if (span != TracedWork.NONE) {
+                span.attribute("messaging.message.id", accepted.event().eventId().toString())
+                        .attribute("messaging.batch.message_count", events.size());
+                spans.put(accepted.record(), span);
+            }
+        }
+        return spans;
+    }
+
+    /** In the reverse order they started: each span was made current on this thread, over the previous one. */
+    private static void endInsertSpans(Map<ConsumerRecord<String, byte[]>, TracedWork> spans) {
+        List<TracedWork> started = new ArrayList<>(spans.values());
+        for (int i = started.size() - 1; i >= 0; i--) {
+            started.get(i).close();
+        }
+    }
+
+    /** A record the table would not take, and why. */
+    private record Refused(ConsumerRecord<String, byte[]> record, String reason) {
+    }
+
+    /** Data the table can never take in the batch: retrying the same statement would block the partition. */
+    private static final class BadData extends Exception {
+        BadData(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Waits as long as the database is down: the connector's unprocessed-record check is off for this channel
+     * (application.properties), so an outage of any length only delays the batch.
+     */
+    private AuditRecorder.Outcome recordRetryingOutages(List<AuditLog.Row> rows)
+            throws InterruptedException, BadData {
         Backoff backoff = new Backoff();
         while (true) {
             try {
-                AuditRecorder.Outcome outcome = recorder.record(event, payload, record.partition(), record.offset());
-                count(event, outcome);
-                return;
-            } catch (AuditLog.SequenceConflictException e) {
-                sequenceConflicts.increment();
-                deadLetter(record, e.getMessage());
-                return;
+                return recorder.record(rows);
             } catch (RuntimeException e) {
                 if (isBadData(e)) {
-                    deadLetter(record, "rejected by the audit table: " + rootMessage(e));
-                    return;
+                    throw new BadData(rootMessage(e));
                 }
-                // Waits as long as the database is down: the connector's unprocessed-record check is off for
-                // this channel (application.properties), so an outage of any length only delays the record.
                 writeRetries.increment();
-                LOG.warnf("cannot record event %s, retrying in %d ms: %s", event.eventId(), backoff.millis(),
-                        rootMessage(e));
+                LOG.warnf("cannot record %d events (first %s), retrying in %d ms: %s", rows.size(),
+                        rows.get(0).event().eventId(), backoff.millis(), rootMessage(e));
                 backoff.sleep();
             }
         }
     }
 
-    private void count(StepProgressUpdated event, AuditRecorder.Outcome outcome) {
-        if (!outcome.written()) {
-            duplicates.increment();
-            return;
+    private void count(AuditRecorder.Outcome outcome, Map<AuditLog.Row, ConsumerRecord<String, byte[]>> sources,
+                       List<Refused> refused) {
+        written.increment(outcome.written().size());
+        duplicates.increment(outcome.duplicates().size());
+        for (AuditLog.Row conflict : outcome.conflicts()) {
+            sequenceConflicts.increment();
+            StepProgressUpdated event = conflict.event();
+            refused.add(new Refused(sources.get(conflict), "sequence conflict: event " + event.eventId()
+                    + " claims project " + event.projectId() + " sequence " + event.sequence()
+                    + ", recorded for another event id"));
         }
-        written.increment();
-        outcome.gapAfter().ifPresent(previous -> {
+        for (AuditRecorder.Gap gap : outcome.gaps()) {
             gaps.increment();
-            LOG.warnf("project %s: sequence %d recorded while the last before it is %d", event.projectId(),
-                    event.sequence(), previous);
-        });
+            LOG.warnf("project %s: sequence %d recorded while the last before it is %d", gap.event().projectId(),
+                    gap.event().sequence(), gap.previous());
+        }
     }
 
     /**

@@ -1,29 +1,30 @@
 package io.stepprogress.audit.log;
 
 import io.agroal.api.AgroalDataSource;
-import io.stepprogress.event.EventJson;
 import io.stepprogress.event.StepProgressUpdated;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
+import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
-import org.postgresql.util.PSQLException;
 
-/** The audit table, by plain JDBC inside the caller's transaction. */
+/**
+ * The audit table. Reads (paged history, one event, counts) go through the {@link AuditEvent} entity with
+ * Panache; the batch insert and its checks stay SQL by plain JDBC inside the caller's transaction: one
+ * statement for a whole batch, with column arrays, which an ORM's per-entity inserts are not.
+ */
 @ApplicationScoped
 public class AuditLog {
-
-    private static final String COLUMNS = "sequence, recorded_at, kafka_partition, kafka_offset, payload::text";
 
     private final AgroalDataSource dataSource;
 
@@ -31,118 +32,135 @@ public class AuditLog {
         this.dataSource = dataSource;
     }
 
-    /** The unique constraint on {@code (project_id, sequence)} (V1__audit_event.sql). */
-    static final String PROJECT_SEQUENCE_CONSTRAINT = "audit_event_project_sequence";
+    /** One event to record, as it came and where Kafka had it. */
+    public record Row(StepProgressUpdated event, String payload, int partition, long offset) {
+    }
 
     /**
-     * Only the event id is a duplicate: a conflict on it is a redelivery and is skipped. A conflict on the
-     * project's sequence is another event claiming a recorded position, which must not pass for a duplicate.
+     * Inserts the rows in one statement (one round trip, one plan whatever the batch size: the columns go as
+     * arrays). A row whose event id, or whose project and sequence, is already recorded is skipped, not an
+     * error: the caller tells a redelivery from a conflict with {@link #recordedAmong}. Data the table cannot
+     * take (too long, out of range) fails the whole statement.
      *
-     * @return false when the event id is already recorded
-     * @throws SequenceConflictException when another event holds the project's sequence
+     * @return the event ids inserted
      */
-    public boolean insert(StepProgressUpdated event, String payload, int partition, long offset) {
+    public Set<UUID> insertNew(List<Row> rows, Instant recordedAt) {
+        int n = rows.size();
+        String[] ids = new String[n];
+        String[] projects = new String[n];
+        Long[] sequences = new Long[n];
+        String[] types = new String[n];
+        String[] changes = new String[n];
+        String[] steps = new String[n];
+        String[] statuses = new String[n];
+        String[] occurred = new String[n];
+        Integer[] partitions = new Integer[n];
+        Long[] offsets = new Long[n];
+        String[] payloads = new String[n];
+        for (int i = 0; i < n; i++) {
+            Row row = rows.get(i);
+            StepProgressUpdated event = row.event();
+            ids[i] = event.eventId().toString();
+            projects[i] = event.projectId();
+            sequences[i] = event.sequence();
+            types[i] = event.type();
+            changes[i] = event.change() == null ? "unknown" : event.change().wireName();
+            steps[i] = event.step() == null ? null : event.step().name();
+            statuses[i] = event.initialization().status().wireName();
+            occurred[i] = event.occurredAt().toString();
+            partitions[i] = row.partition();
+            offsets[i] = row.offset();
+            payloads[i] = row.payload();
+        }
         try (Connection connection = dataSource.getConnection();
              PreparedStatement insert = connection.prepareStatement("INSERT INTO audit_event (event_id, project_id, "
                      + "sequence, type, change, step, status, occurred_at, recorded_at, kafka_partition, "
-                     + "kafka_offset, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) "
-                     + "ON CONFLICT (event_id) DO NOTHING")) {
-            insert.setObject(1, event.eventId());
-            insert.setString(2, event.projectId());
-            insert.setLong(3, event.sequence());
-            insert.setString(4, event.type());
-            insert.setString(5, event.change() == null ? "unknown" : event.change().wireName());
-            insert.setString(6, event.step() == null ? null : event.step().name());
-            insert.setString(7, event.initialization().status().wireName());
-            insert.setObject(8, event.occurredAt().atOffset(ZoneOffset.UTC));
-            insert.setObject(9, OffsetDateTime.now(ZoneOffset.UTC));
-            insert.setInt(10, partition);
-            insert.setLong(11, offset);
-            insert.setString(12, payload);
-            return insert.executeUpdate() == 1;
-        } catch (SQLException e) {
-            if (e instanceof PSQLException psql && psql.getServerErrorMessage() != null
-                    && PROJECT_SEQUENCE_CONSTRAINT.equals(psql.getServerErrorMessage().getConstraint())) {
-                throw new SequenceConflictException("sequence conflict: event " + event.eventId() + " claims project "
-                        + event.projectId() + " sequence " + event.sequence() + ", recorded for another event id");
-            }
-            throw new IllegalStateException("cannot record event " + event.eventId(), e);
-        }
-    }
-
-    /** Two different events for one project and sequence: one of them is not what progress-service wrote. */
-    public static final class SequenceConflictException extends RuntimeException {
-        SequenceConflictException(String message) {
-            super(message);
-        }
-    }
-
-    /** The highest sequence recorded for a project before this one, to notice gaps. */
-    public OptionalLong lastSequenceBefore(String projectId, long sequence) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(
-                     "SELECT max(sequence) FROM audit_event WHERE project_id = ? AND sequence < ?")) {
-            select.setString(1, projectId);
-            select.setLong(2, sequence);
-            try (ResultSet row = select.executeQuery()) {
-                row.next();
-                long max = row.getLong(1);
-                return row.wasNull() ? OptionalLong.empty() : OptionalLong.of(max);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the audit log of " + projectId, e);
-        }
-    }
-
-    public List<AuditEntry> page(String projectId, long afterSequence, int limit) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM audit_event "
-                     + "WHERE project_id = ? AND sequence > ? ORDER BY sequence LIMIT ?")) {
-            select.setString(1, projectId);
-            select.setLong(2, afterSequence);
-            select.setInt(3, limit);
-            try (ResultSet rows = select.executeQuery()) {
-                List<AuditEntry> entries = new ArrayList<>();
-                while (rows.next()) {
-                    entries.add(entry(rows));
+                     + "kafka_offset, payload) SELECT e::uuid, p, s, t, c, st, ss, o::timestamptz, ?, kp, ko, pl::jsonb "
+                     + "FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], "
+                     + "?::text[], ?::int[], ?::bigint[], ?::text[]) WITH ORDINALITY "
+                     + "AS r(e, p, s, t, c, st, ss, o, kp, ko, pl, n) ORDER BY n "
+                     + "ON CONFLICT DO NOTHING RETURNING event_id")) {
+            insert.setObject(1, recordedAt.atOffset(ZoneOffset.UTC));
+            insert.setArray(2, connection.createArrayOf("text", ids));
+            insert.setArray(3, connection.createArrayOf("text", projects));
+            insert.setArray(4, connection.createArrayOf("bigint", sequences));
+            insert.setArray(5, connection.createArrayOf("text", types));
+            insert.setArray(6, connection.createArrayOf("text", changes));
+            insert.setArray(7, connection.createArrayOf("text", steps));
+            insert.setArray(8, connection.createArrayOf("text", statuses));
+            insert.setArray(9, connection.createArrayOf("text", occurred));
+            insert.setArray(10, connection.createArrayOf("int4", partitions));
+            insert.setArray(11, connection.createArrayOf("bigint", offsets));
+            insert.setArray(12, connection.createArrayOf("text", payloads));
+            Set<UUID> inserted = new HashSet<>();
+            try (ResultSet returned = insert.executeQuery()) {
+                while (returned.next()) {
+                    inserted.add(returned.getObject(1, UUID.class));
                 }
-                return entries;
             }
+            return inserted;
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the audit log of " + projectId, e);
+            throw new IllegalStateException("cannot record " + n + " events", e);
         }
     }
 
-    public Optional<AuditEntry> find(UUID eventId) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
-                     + " FROM audit_event WHERE event_id = ?")) {
-            select.setObject(1, eventId);
-            try (ResultSet rows = select.executeQuery()) {
-                return rows.next() ? Optional.of(entry(rows)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read event " + eventId, e);
-        }
-    }
-
-    public long count(String projectId) {
+    /** Which of these event ids are recorded. */
+    public Set<UUID> recordedAmong(Collection<UUID> eventIds) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement(
-                     "SELECT count(*) FROM audit_event WHERE project_id = ?")) {
-            select.setString(1, projectId);
-            try (ResultSet row = select.executeQuery()) {
-                row.next();
-                return row.getLong(1);
+                     "SELECT event_id FROM audit_event WHERE event_id = ANY (?::uuid[])")) {
+            select.setArray(1, connection.createArrayOf("text",
+                    eventIds.stream().map(UUID::toString).toArray(String[]::new)));
+            Set<UUID> recorded = new HashSet<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    recorded.add(rows.getObject(1, UUID.class));
+                }
             }
+            return recorded;
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot count events of " + projectId, e);
+            throw new IllegalStateException("cannot look up " + eventIds.size() + " event ids", e);
         }
     }
 
-    private static AuditEntry entry(ResultSet row) throws SQLException {
-        Instant recordedAt = row.getObject(2, OffsetDateTime.class).toInstant();
-        StepProgressUpdated event = EventJson.read(row.getString(5).getBytes(StandardCharsets.UTF_8));
-        return new AuditEntry(row.getLong(1), recordedAt, row.getInt(3), row.getLong(4), event);
+    /**
+     * For each event, the highest sequence recorded for its project below its own (0 when none), in one
+     * statement: what tells a gap.
+     */
+    public long[] lastSequencesBefore(List<StepProgressUpdated> events) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT coalesce((SELECT max(a.sequence) "
+                     + "FROM audit_event a WHERE a.project_id = r.p AND a.sequence < r.s), 0) "
+                     + "FROM unnest(?::text[], ?::bigint[]) WITH ORDINALITY AS r(p, s, n) ORDER BY r.n")) {
+            select.setArray(1, connection.createArrayOf("text",
+                    events.stream().map(StepProgressUpdated::projectId).toArray(String[]::new)));
+            select.setArray(2, connection.createArrayOf("bigint",
+                    events.stream().map(StepProgressUpdated::sequence).toArray(Long[]::new)));
+            long[] previous = new long[events.size()];
+            try (ResultSet rows = select.executeQuery()) {
+                for (int i = 0; rows.next(); i++) {
+                    previous[i] = rows.getLong(1);
+                }
+            }
+            return previous;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the audit log's last sequences", e);
+        }
+    }
+
+    /** A page of a project's history, in sequence order. */
+    @Transactional
+    public List<AuditEntry> page(String projectId, long afterSequence, int limit) {
+        return AuditEvent.history(projectId, afterSequence, limit).stream().map(AuditEvent::entry).toList();
+    }
+
+    @Transactional
+    public Optional<AuditEntry> find(UUID eventId) {
+        return AuditEvent.<AuditEvent>findByIdOptional(eventId).map(AuditEvent::entry);
+    }
+
+    @Transactional
+    public long count(String projectId) {
+        return AuditEvent.countOf(projectId);
     }
 }

@@ -18,12 +18,12 @@ public class ProjectLookup {
     private static final Logger LOG = Logger.getLogger(ProjectLookup.class);
     private static final long RETRY_AFTER_SECONDS = 2;
 
-    private final CatchUp catchUp;
+    private final CatchUpOnAssignment catchUp;
     private final ProjectReadModel readModel;
     private final ProgressSource source;
     private final Set<String> fetching = ConcurrentHashMap.newKeySet();
 
-    ProjectLookup(CatchUp catchUp, ProjectReadModel readModel, ProgressSource source) {
+    ProjectLookup(CatchUpOnAssignment catchUp, ProjectReadModel readModel, ProgressSource source) {
         this.catchUp = catchUp;
         this.readModel = readModel;
         this.source = source;

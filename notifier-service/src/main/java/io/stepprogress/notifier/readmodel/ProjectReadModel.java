@@ -1,15 +1,12 @@
 package io.stepprogress.notifier.readmodel;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.stepprogress.event.EventJson;
 import io.stepprogress.event.InitializationStatus;
 import io.stepprogress.event.InitializationView;
 import io.stepprogress.event.StepProgressUpdated;
+import io.stepprogress.event.trace.TracedWork;
 import io.stepprogress.notifier.NotifierConfig;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
@@ -47,13 +45,13 @@ import org.jboss.logging.Logger;
 public class ProjectReadModel {
 
     private static final Logger LOG = Logger.getLogger(ProjectReadModel.class);
-    private static final ObjectMapper MAPPER = EventJson.configure(new ObjectMapper());
 
     private final NotifierConfig config;
     private final Clock clock;
     private final long budget;
     private final long historyBytes;
     private final Duration idleAfter;
+    private final Duration lateAfter;
     private final Map<String, ProjectStream> streams = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
     /** Guards the update order (oldest..newest, through the streams' links); taken before a stream's lock. */
@@ -87,6 +85,7 @@ public class ProjectReadModel {
         this.budget = config.memory().budget().asLongValue();
         this.historyBytes = config.memory().historyBytes().asLongValue();
         this.idleAfter = config.memory().idleAfter();
+        this.lateAfter = config.lateAfter();
         this.bytesLimit = budget;
         this.projectsLimit = config.maxProjects();
         this.applied = Counter.builder("notifier.events.applied").description("Events applied to the read model")
@@ -113,26 +112,59 @@ public class ProjectReadModel {
                 .description("Project histories dropped over the memory budget").register(registry);
     }
 
-    /** Applies an event (duplicates and old sequences are dropped) and pushes it to subscribers. */
-    public void apply(StepProgressUpdated event, String json) {
+    /**
+     * Applies a batch of events in one pass (duplicates and old sequences are dropped), then has each subscriber
+     * it reached send what it got at once. An event older than {@code notifier.late-after} when applied shows
+     * the notifier itself is behind: subscribers may merge it (see {@link Subscriber#deliver}).
+     */
+    public void apply(List<Published> events) {
+        apply(events, i -> TracedWork.NONE);
+    }
+
+    /**
+     * {@link #apply(List)}, each event's part of the pass inside {@code spanOf}'s span for its index (tracing,
+     * docs/operations.md); the subscribers' flush at the end is outside every one of them.
+     */
+    public void apply(List<Published> events, IntFunction<TracedWork> spanOf) {
+        Deliveries out = new Deliveries();
+        Instant lateBefore = clock.instant().minus(lateAfter);
+        try {
+            for (int i = 0; i < events.size(); i++) {
+                Published published = events.get(i);
+                try (TracedWork span = spanOf.apply(i)) {
+                    apply(published.event(), published.json(), published.event().occurredAt().isBefore(lateBefore),
+                            out);
+                }
+            }
+        } finally {
+            out.flush();
+        }
+    }
+
+    /** Applies one event: {@link #apply(List)} of one. */
+    public void apply(StepProgressUpdated event, byte[] json) {
+        apply(List.of(new Published(event, json)));
+    }
+
+    private void apply(StepProgressUpdated event, byte[] json, boolean late, Deliveries out) {
         ProjectStream stream;
-        ProjectStream.Outcome outcome;
+        ProjectStream.Applied applied;
         do {
             stream = stream(event.projectId());
-            outcome = stream.accept(event, json, ProjectReadModel::snapshot);
-        } while (outcome == ProjectStream.Outcome.EVICTED);
-        if (outcome == ProjectStream.Outcome.DUPLICATE_OR_STALE) {
+            applied = stream.accept(event, json, late, out);
+        } while (applied.outcome() == ProjectStream.Outcome.EVICTED);
+        if (applied.outcome() == ProjectStream.Outcome.DUPLICATE_OR_STALE) {
             dropped.increment();
             return;
         }
         touch(stream);
         enforceBudget();
-        if (outcome == ProjectStream.Outcome.APPLIED_AFTER_GAP) {
+        if (applied.outcome() == ProjectStream.Outcome.APPLIED_AFTER_GAP) {
             gaps.increment();
             LOG.warnf("project %s: sequence %d arrived after a gap", event.projectId(), event.sequence());
         }
-        applied.increment();
-        toOverview(event.initialization(), event.occurredAt());
+        this.applied.increment();
+        toOverview(event.initialization(), event.occurredAt(), applied.statusChange(), late, out);
     }
 
     /**
@@ -140,28 +172,48 @@ public class ProjectReadModel {
      * is held, like an event.
      */
     public void seed(InitializationView view) {
+        Deliveries out = new Deliveries();
         ProjectStream stream;
         ProjectStream.Outcome outcome;
         do {
             stream = stream(view.projectId());
-            outcome = stream.seed(view, ProjectReadModel::snapshot);
+            outcome = stream.seed(view, out);
         } while (outcome == ProjectStream.Outcome.EVICTED);
         if (outcome == ProjectStream.Outcome.APPLIED) {
             touch(stream);
             enforceBudget();
-            toOverview(view, null);
+            toOverview(view, null, true, false, out);
+        }
+        out.flush();
+    }
+
+    private void toOverview(InitializationView view, Instant occurredAt, boolean statusChange, boolean late,
+                            Deliveries out) {
+        if (!overviewSubscribers.isEmpty()) {
+            StreamEvent event = null;
+            for (Map.Entry<Subscriber, Predicate<String>> subscriber : overviewSubscribers.entrySet()) {
+                if (subscriber.getValue().test(view.projectId())) {
+                    if (event == null) {
+                        event = StreamEvent.project(view, occurredAt, statusChange);
+                    }
+                    out.deliver(subscriber.getKey(), event, late);
+                }
+            }
         }
     }
 
-    private void toOverview(InitializationView view, Instant occurredAt) {
-        if (!overviewSubscribers.isEmpty()) {
-            List<Frame> frame = List.of(Frame.of("project", 0, EventJson.write(view), occurredAt));
-            overviewSubscribers.forEach((subscriber, visible) -> {
-                if (visible.test(view.projectId())) {
-                    subscriber.deliver(frame);
-                }
-            });
-        }
+    /**
+     * The last sequence applied for the project (0 when none is held): the consumers' intake drops what is not
+     * above it before the batch is applied.
+     */
+    public long lastSequence(String projectId) {
+        ProjectStream stream = streams.get(projectId);
+        return stream == null ? 0 : stream.lastSequence();
+    }
+
+    /** {@code notifier.events.dropped}, which the intake counts into too. */
+    Counter droppedCounter() {
+        return dropped;
     }
 
     public Optional<InitializationView> view(String projectId) {
@@ -181,10 +233,12 @@ public class ProjectReadModel {
     }
 
     public void subscribe(String projectId, Subscriber subscriber, OptionalLong lastEventId) {
+        Deliveries out = new Deliveries();
         // An evicted stream refuses the subscriber, which then takes the project's new one.
-        while (!stream(projectId).subscribe(subscriber, lastEventId, ProjectReadModel::snapshot)) {
+        while (!stream(projectId).subscribe(subscriber, lastEventId, out)) {
             Thread.onSpinWait();
         }
+        out.flush();
         enforceBudget();
     }
 
@@ -204,8 +258,8 @@ public class ProjectReadModel {
      */
     public void subscribeOverview(Subscriber subscriber, Predicate<String> visible, int limit) {
         overviewSubscribers.put(subscriber, visible);
-        subscriber.deliver(List.of(Frame.of("projects", 0,
-                EventJson.write(recent(Optional.empty(), visible, limit)), null)));
+        subscriber.deliver(StreamEvent.projects(recent(Optional.empty(), visible, limit)), false);
+        subscriber.flush();
     }
 
     public void unsubscribeOverview(Subscriber subscriber) {
@@ -357,19 +411,7 @@ public class ProjectReadModel {
         return done.getAsBoolean();
     }
 
-    static Frame snapshot(ProjectStream.SnapshotRequest request) {
-        String data;
-        if (request.resumed() == null) {
-            data = EventJson.write(request.view());
-        } else {
-            ObjectNode node = MAPPER.valueToTree(request.view());
-            node.put("resumed", request.resumed());
-            try {
-                data = MAPPER.writeValueAsString(node);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return Frame.of("snapshot", request.view().sequence(), data, null, request.view());
+    /** An event as read from the topic: parsed, and its JSON as published (what subscribers are sent). */
+    public record Published(StepProgressUpdated event, byte[] json) {
     }
 }

@@ -5,13 +5,10 @@ import io.stepprogress.event.InitializationView;
 import io.stepprogress.event.StepProgressUpdated;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 
 /**
  * One project's latest view, its recent events (contiguous in sequence) and its live subscribers. Every
@@ -24,8 +21,14 @@ import java.util.function.Function;
  */
 final class ProjectStream {
 
-    /** What {@link #accept} did with an event. */
+    /** What {@link #accept} or {@link #seed} did. */
     enum Outcome { APPLIED, DUPLICATE_OR_STALE, APPLIED_AFTER_GAP, EVICTED }
+
+    /** What {@link #accept} did with an event, and whether it changed a status (see {@link StreamEvent}). */
+    record Applied(Outcome outcome, boolean statusChange) {
+        static final Applied EVICTED = new Applied(Outcome.EVICTED, false);
+        static final Applied DUPLICATE_OR_STALE = new Applied(Outcome.DUPLICATE_OR_STALE, false);
+    }
 
     /**
      * What a stream costs besides its encoded bytes: the object, its deque and set, the map entry and key.
@@ -34,14 +37,14 @@ final class ProjectStream {
      * JSON length: it measured smaller (JSON repeats every field name, the objects do not).
      */
     static final long STREAM_OVERHEAD = 400;
-    /** A frame's record, buffer wrapper and Netty buffer, besides its bytes. */
-    static final long FRAME_OVERHEAD = 150;
+    /** An event's object, its payload array and a transport's encoded header, besides the payload's bytes. */
+    static final long EVENT_OVERHEAD = 150;
 
     private final String projectId;
     private final int historySize;
     private final long historyBytesLimit;
     private final AtomicLong total;
-    private final ArrayDeque<Frame> history = new ArrayDeque<>();
+    private final ArrayDeque<StreamEvent> history = new ArrayDeque<>();
     private final Set<Subscriber> subscribers = new LinkedHashSet<>(2);
     private InitializationView view;
     /** The last sequence once the view was dropped under memory pressure: older events stay stale. */
@@ -64,36 +67,47 @@ final class ProjectStream {
         this.bytes = STREAM_OVERHEAD;
     }
 
-    synchronized Outcome accept(StepProgressUpdated event, String json, Function<SnapshotRequest, Frame> snapshots) {
+    /**
+     * Applies a published event: dropped unless newer than what is held; the history restarts after a gap. Its
+     * subscribers get it (a snapshot for those waiting for the project's first event) through {@code out}.
+     *
+     * @param late the event reached the notifier late: subscribers may merge it (see {@link Subscriber#deliver})
+     */
+    synchronized Applied accept(StepProgressUpdated event, byte[] json, boolean late, Deliveries out) {
         if (evicted) {
-            return Outcome.EVICTED;
+            return Applied.EVICTED;
         }
         boolean firstEvent = view == null;
-        long last = view == null ? droppedSequence : view.sequence();
+        InitializationView before = view;
+        long last = before == null ? droppedSequence : before.sequence();
         if (event.sequence() <= last) {
-            return Outcome.DUPLICATE_OR_STALE;
+            return Applied.DUPLICATE_OR_STALE;
         }
         Outcome outcome = Outcome.APPLIED;
         if (last > 0 && event.sequence() > last + 1) {
             // The missing events cannot be replayed: history restarts here so replays never skip a sequence.
             clearHistory();
             outcome = Outcome.APPLIED_AFTER_GAP;
+            before = null; // what changed in between is unknown
         }
+        boolean statusChange = StatusChange.between(before, event);
         view = event.initialization();
-        viewBytes = json.length();
-        Frame frame = Frame.of("progress", event.sequence(), json, event.occurredAt(), view);
-        history.addLast(frame);
-        historyBytes += size(frame);
+        viewBytes = json.length;
+        StreamEvent applied = StreamEvent.progress(event, json, statusChange);
+        history.addLast(applied);
+        historyBytes += size(applied);
         while (history.size() > historySize || (historyBytes > historyBytesLimit && !history.isEmpty())) {
             historyBytes -= size(history.removeFirst());
         }
         account();
-        // Subscribers waiting for a project that had no event yet start, like everyone, with a snapshot.
-        List<Frame> frames = List.of(firstEvent ? snapshots.apply(new SnapshotRequest(view, null)) : frame);
-        for (Subscriber subscriber : subscribers) {
-            subscriber.deliver(frames);
+        if (!subscribers.isEmpty()) {
+            // Subscribers waiting for a project that had no event yet start, like everyone, with a snapshot.
+            StreamEvent sent = firstEvent ? StreamEvent.snapshot(view, null) : applied;
+            for (Subscriber subscriber : subscribers) {
+                out.deliver(subscriber, sent, late);
+            }
         }
-        return outcome;
+        return new Applied(outcome, statusChange);
     }
 
     /**
@@ -101,7 +115,7 @@ final class ProjectStream {
      * Kept only when newer than what is held; history restarts after it, since the events before it are not
      * here to replay.
      */
-    synchronized Outcome seed(InitializationView current, Function<SnapshotRequest, Frame> snapshots) {
+    synchronized Outcome seed(InitializationView current, Deliveries out) {
         if (evicted) {
             return Outcome.EVICTED;
         }
@@ -116,10 +130,10 @@ final class ProjectStream {
         viewBytes = EventJson.write(current).length();
         clearHistory();
         account();
-        if (newer && !subscribers.isEmpty()) { // a start loads thousands of unwatched projects: no frame to encode for them
-            List<Frame> frames = List.of(snapshots.apply(new SnapshotRequest(view, null)));
+        if (newer && !subscribers.isEmpty()) { // a start loads thousands of unwatched projects: nothing to encode for them
+            StreamEvent snapshot = StreamEvent.snapshot(view, null);
             for (Subscriber subscriber : subscribers) {
-                subscriber.deliver(frames);
+                out.deliver(subscriber, snapshot, false);
             }
         }
         return Outcome.APPLIED;
@@ -132,8 +146,7 @@ final class ProjectStream {
      *
      * @return false, registering nothing, when this stream was evicted: subscribe to the project's new one
      */
-    synchronized boolean subscribe(Subscriber subscriber, OptionalLong lastEventId,
-                                   Function<SnapshotRequest, Frame> snapshots) {
+    synchronized boolean subscribe(Subscriber subscriber, OptionalLong lastEventId, Deliveries out) {
         if (evicted) {
             return false;
         }
@@ -141,22 +154,23 @@ final class ProjectStream {
         if (view == null) {
             return true;
         }
-        List<Frame> first = new ArrayList<>();
         if (lastEventId.isPresent() && canReplayAfter(lastEventId.getAsLong())) {
             long after = lastEventId.getAsLong();
-            for (Frame frame : history) {
-                if (frame.sequence() > after) {
-                    first.add(frame);
+            boolean replayed = false;
+            for (StreamEvent event : history) {
+                if (event.sequence() > after) {
+                    out.deliver(subscriber, event, false);
+                    replayed = true;
                 }
             }
-            if (first.isEmpty() && view.status().finished()) {
+            if (!replayed && view.status().finished()) {
                 // Caught up with a finished run: only the end is left to say.
-                first.add(Frame.endOf(view));
+                out.deliver(subscriber, StreamEvent.end(view), false);
             }
         } else {
-            first.add(snapshots.apply(new SnapshotRequest(view, lastEventId.isPresent() ? Boolean.FALSE : null)));
+            out.deliver(subscriber, StreamEvent.snapshot(view, lastEventId.isPresent() ? Boolean.FALSE : null),
+                    false);
         }
-        subscriber.deliver(first);
         return true;
     }
 
@@ -244,13 +258,18 @@ final class ProjectStream {
         bytes = now;
     }
 
-    private static long size(Frame frame) {
-        return FRAME_OVERHEAD + frame.bytes().length() + (frame.end() == null ? 0 : frame.end().length());
+    private static long size(StreamEvent event) {
+        return EVENT_OVERHEAD + event.payloadBytes();
     }
 
     /** The bytes it starts with, added to the total when it enters the read model. */
     static long initialBytes() {
         return STREAM_OVERHEAD;
+    }
+
+    /** The sequence its subscribers are at: the view's, or the dropped view's; 0 before any event. */
+    synchronized long lastSequence() {
+        return view == null ? droppedSequence : view.sequence();
     }
 
     synchronized InitializationView view() {
@@ -281,7 +300,4 @@ final class ProjectStream {
         return projectId;
     }
 
-    /** What a snapshot frame must say. {@code resumed} is null when the client asked for no resume. */
-    public record SnapshotRequest(InitializationView view, Boolean resumed) {
-    }
 }

@@ -6,16 +6,16 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready once the read model has caught up (see {@link CatchUp}): loaded from progress-service, or replayed up to
+ * Ready once the read model has caught up (see {@link CatchUpOnAssignment}): loaded from progress-service, or replayed up to
  * the end offsets recorded at assignment. Until then every read answers 503. The Kafka consumer has its own check.
  */
 @Readiness
 @ApplicationScoped
 public class ReadModelHealthCheck implements HealthCheck {
 
-    private final CatchUp catchUp;
+    private final CatchUpOnAssignment catchUp;
 
-    ReadModelHealthCheck(CatchUp catchUp) {
+    ReadModelHealthCheck(CatchUpOnAssignment catchUp) {
         this.catchUp = catchUp;
     }
 

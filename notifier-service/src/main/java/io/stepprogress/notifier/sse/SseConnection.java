@@ -4,7 +4,8 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.stepprogress.event.trace.EventTracing;
 import io.stepprogress.event.trace.TracedWork;
 import io.stepprogress.notifier.NotifierConfig;
-import io.stepprogress.notifier.readmodel.Frame;
+import io.stepprogress.notifier.readmodel.ConflatingQueue;
+import io.stepprogress.notifier.readmodel.StreamEvent;
 import io.stepprogress.notifier.readmodel.Subscriber;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -13,18 +14,22 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One browser's stream. Frames arrive from the Kafka thread into a bounded inbox and are written on the
- * connection's own event loop, in order, by one drain task at a time (frames that arrive together leave in
- * one write); a frame whose sequence is not above the last one written is never written. A client that does
- * not read, or an event loop that cannot keep up with it, fills the bounded queue and the connection is
- * closed, so it never slows anyone else and memory stays bounded; it reconnects with Last-Event-ID and resumes.
+ * One browser's stream. Events arrive from the read model (the Kafka thread, or whoever subscribes) into a
+ * bounded queue; at the end of each batch one drain task on the connection's own event loop writes everything
+ * waiting in one write, in order; an event whose sequence is not above the last one written is never written.
+ * <p>
+ * A client that does not keep up fills its socket's write queue, and events wait. Once more than
+ * {@code notifier.sse.max-pending-frames} wait, it is behind: each newer progress event replaces the waiting ones
+ * it supersedes (never one that changed a status), counted in {@code notifier.sse.events.merged}; events the
+ * notifier itself received late are merged the same way. The client gets the latest view sooner and every status
+ * change, with increasing ids. Four times as many waiting events (status changes only), or a socket that took
+ * nothing for {@code notifier.sse.stall-timeout}, and the connection is closed, so it never slows anyone else and
+ * memory stays bounded; the client reconnects with Last-Event-ID and resumes.
  * <p>
  * A stream lives no longer than the subscriber token it was opened with: at the token's expiry a final
  * {@code event: expired} frame ({@code data: {"reason":"subscriber token expired"}}) is written, in place of
@@ -44,18 +49,26 @@ final class SseConnection implements Subscriber {
     private final EventTracing tracing;
     private final Runnable onClose;
     private final Instant expiresAt;
-    private final ArrayDeque<Frame> pending = new ArrayDeque<>();
-    private final ConcurrentLinkedQueue<Frame> inbox = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger inboxSize = new AtomicInteger();
+    /** Guarded by itself: filled by the read model's threads, emptied on the event loop. */
+    private final ConflatingQueue waiting = new ConflatingQueue();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final int behindAfter;
+    private final int closeAfter;
     private long lastSequence;
     private long keepAliveTimer = -1;
     private long expiryTimer = -1;
+    private long stallTimer = -1;
+    /** The socket's write queue was full when events were left waiting: the client is not keeping up. */
+    private volatile boolean socketFull;
+    private volatile boolean overflow;
     private volatile boolean closed;
     /** Its position was forgotten (see {@link #restart}): it is served from scratch, not waited for. */
     private volatile boolean restarted;
-    /** The trace of the latest traced delivery (the notifier's apply span), continued by the next write. */
-    private volatile io.opentelemetry.context.Context tracedDelivery;
+    /**
+     * Guarded by {@link #waiting}: the trace of the newest traced event waiting (the notifier's apply span), taken
+     * with the events by the write that carries them.
+     */
+    private io.opentelemetry.context.Context tracedDelivery;
 
     /** @param expiresAt the subscriber token's expiry, when the stream ends */
     SseConnection(HttpServerResponse response, Vertx vertx, NotifierConfig.Sse config, SseMetrics metrics,
@@ -68,6 +81,8 @@ final class SseConnection implements Subscriber {
         this.metrics = metrics;
         this.onClose = onClose;
         this.expiresAt = expiresAt;
+        this.behindAfter = config.maxPendingFrames();
+        this.closeAfter = 4 * config.maxPendingFrames();
     }
 
     /** Sends the headers and the reconnect delay at once, so the browser's EventSource opens immediately. */
@@ -78,11 +93,11 @@ final class SseConnection implements Subscriber {
                 .putHeader("X-Accel-Buffering", "no")
                 .setWriteQueueMaxSize(config.writeQueueBytes());
         response.closeHandler(v -> closed());
-        response.drainHandler(v -> flush());
+        response.drainHandler(v -> drain());
         response.write(Buffer.buffer("retry: " + config.retry().toMillis() + "\n: connected\n\n"));
         keepAliveTimer = vertx.setPeriodic(config.keepAlive().toMillis(), id -> {
             if (!closed && !response.writeQueueFull()) {
-                response.write(Frame.comment("keep-alive"));
+                response.write(SseEncoding.comment("keep-alive"));
             }
         });
         long untilExpiry = Duration.between(Instant.now(), expiresAt).toMillis();
@@ -120,8 +135,7 @@ final class SseConnection implements Subscriber {
         if (closed || restarted) {
             return;
         }
-        pending.clear();
-        inbox.clear();
+        clearWaiting();
         response.end();
         closed();
     }
@@ -132,97 +146,139 @@ final class SseConnection implements Subscriber {
             return;
         }
         metrics.expired();
-        pending.clear();
-        inbox.clear();
+        clearWaiting();
         response.end(EXPIRED);
         closed();
     }
 
-    /** Called by the read model (any thread); never blocks. */
+    /** Called by the read model (any thread, a project's lock held); never blocks. */
     @Override
-    public void deliver(List<Frame> frames) {
+    public void deliver(StreamEvent event, boolean late) {
         if (closed) {
             return;
         }
         io.opentelemetry.context.Context traced = EventTracing.currentIfTraced();
-        if (traced != null) {
-            tracedDelivery = traced;
+        int size;
+        synchronized (waiting) {
+            if (traced != null) {
+                tracedDelivery = traced;
+            }
+            boolean behind = socketFull && waiting.size() >= behindAfter;
+            int merged = waiting.add(event, late || behind);
+            if (merged > 0) {
+                metrics.merged(merged);
+            }
+            size = waiting.size();
         }
-        frames.forEach(inbox::add);
-        inboxSize.addAndGet(frames.size());
-        if (drainScheduled.compareAndSet(false, true)) {
+        if (size > closeAfter) {
+            overflow = true;
+        }
+    }
+
+    /** The batch is complete: one drain on the event loop writes what it brought. */
+    @Override
+    public void flush() {
+        if (!closed && drainScheduled.compareAndSet(false, true)) {
             context.runOnContext(v -> drain());
         }
     }
 
     private void drain() {
         drainScheduled.set(false);
-        Frame frame;
-        while ((frame = inbox.poll()) != null) {
-            inboxSize.decrementAndGet();
-            if (!closed) {
-                accept(frame);
-            }
+        if (closed) {
+            return;
         }
-        if (pending.size() + inboxSize.get() > config.maxPendingFrames()) {
+        if (overflow) {
             dropSlowClient();
             return;
         }
-        flush();
-    }
-
-    private void accept(Frame frame) {
-        if (frame.sequence() > 0) {
-            if (frame.sequence() <= lastSequence) {
+        while (!response.writeQueueFull()) {
+            // Everything waiting goes out in one write (one syscall), up to the end of the run.
+            List<StreamEvent> taken = new ArrayList<>();
+            io.opentelemetry.context.Context traced;
+            synchronized (waiting) { // held briefly: the read model's thread waits for it in deliver
+                traced = tracedDelivery;
+                tracedDelivery = null;
+                StreamEvent event;
+                while ((event = waiting.poll()) != null) {
+                    taken.add(event);
+                }
+            }
+            Buffer batch = Buffer.buffer();
+            Instant now = Instant.now();
+            boolean ended = false;
+            for (int i = 0; i < taken.size() && !ended; i++) {
+                StreamEvent event = taken.get(i);
+                if (newToClient(event)) {
+                    SseEncoding.append(event, batch);
+                    metrics.delivered(event.occurredAt(), now);
+                    ended = event.endsProjectStream();
+                }
+            }
+            if (ended) {
+                // The run is over: say so, and close, so the browser stops reconnecting.
+                traced(traced, response.end(batch));
+                closed();
                 return;
             }
-            lastSequence = frame.sequence();
+            if (batch.length() == 0) {
+                break;
+            }
+            traced(traced, response.write(batch));
         }
-        pending.addLast(frame);
+        synchronized (waiting) {
+            socketFull = response.writeQueueFull() && !waiting.isEmpty();
+        }
+        if (socketFull) {
+            if (stallTimer < 0) {
+                stallTimer = vertx.setTimer(config.stallTimeout().toMillis(), id -> {
+                    stallTimer = -1;
+                    if (!closed && response.writeQueueFull()) {
+                        dropSlowClient();
+                    }
+                });
+            }
+        } else if (stallTimer >= 0) {
+            vertx.cancelTimer(stallTimer);
+            stallTimer = -1;
+        }
+    }
+
+    /** Events with an id are written only above the last id written; the others always. */
+    private boolean newToClient(StreamEvent event) {
+        boolean hasId = event.kind() == StreamEvent.Kind.SNAPSHOT || event.kind() == StreamEvent.Kind.PROGRESS;
+        if (!hasId || event.sequence() <= 0) {
+            return true;
+        }
+        if (event.sequence() <= lastSequence) {
+            return false;
+        }
+        lastSequence = event.sequence();
+        return true;
     }
 
     private void dropSlowClient() {
         metrics.droppedSlowClient();
-        pending.clear();
-        inbox.clear();
+        clearWaiting();
         response.close();
         closed();
     }
 
-    private void flush() {
-        while (!closed && !pending.isEmpty() && !response.writeQueueFull()) {
-            // Everything waiting goes out in one write (one syscall), up to the end of the run.
-            Buffer batch = Buffer.buffer();
-            Buffer end = null;
-            Instant now = Instant.now();
-            while (!pending.isEmpty() && end == null) {
-                Frame next = pending.removeFirst();
-                if (next.bytes().length() > 0) {
-                    batch.appendBuffer(next.bytes());
-                    metrics.delivered(next.occurredAt(), now);
-                }
-                end = next.end();
-            }
-            if (end != null) {
-                // The run is over: say so, and close, so the browser stops reconnecting.
-                traced(response.end(batch.appendBuffer(end)));
-                closed();
-                return;
-            }
-            traced(response.write(batch));
+    /**
+     * A span from the write to its completion, continuing the trace of the newest traced event the write carries
+     * (docs/operations.md, "Tracing"): events that wait together leave in one write.
+     */
+    private void traced(io.opentelemetry.context.Context parent, Future<Void> write) {
+        if (parent != null) {
+            TracedWork span = tracing.startIn(parent, "notifier sse write", SpanKind.INTERNAL);
+            write.onComplete(done -> span.close());
         }
     }
 
-    /**
-     * A span from the write to its completion, continuing the trace of the event being written (docs/operations.md,
-     * "Tracing"). Frames that arrive together leave in one write: it continues the latest traced one.
-     */
-    private void traced(Future<Void> write) {
-        io.opentelemetry.context.Context parent = tracedDelivery;
-        if (parent != null) {
+    private void clearWaiting() {
+        synchronized (waiting) {
+            waiting.clear();
             tracedDelivery = null;
-            TracedWork span = tracing.startIn(parent, "notifier sse write", SpanKind.INTERNAL);
-            write.onComplete(done -> span.close());
         }
     }
 
@@ -231,10 +287,12 @@ final class SseConnection implements Subscriber {
             return;
         }
         closed = true;
-        pending.clear();
-        inbox.clear();
+        clearWaiting();
         vertx.cancelTimer(keepAliveTimer);
         vertx.cancelTimer(expiryTimer);
+        if (stallTimer >= 0) {
+            vertx.cancelTimer(stallTimer);
+        }
         metrics.closed();
         onClose.run();
     }

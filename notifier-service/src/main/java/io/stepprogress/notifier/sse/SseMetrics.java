@@ -17,6 +17,7 @@ public class SseMetrics {
     private final AtomicInteger connected = new AtomicInteger();
     private final Counter delivered;
     private final Counter slowDropped;
+    private final Counter merged;
     private final Timer deliveryLag;
     private final Counter refusedUnauthenticated;
     private final Counter refusedForbidden;
@@ -28,6 +29,9 @@ public class SseMetrics {
                 .description("Open Server-Sent Events connections").register(registry);
         delivered = Counter.builder("notifier.sse.events.delivered")
                 .description("Event frames written to SSE clients").register(registry);
+        merged = Counter.builder("notifier.sse.events.merged")
+                .description("Progress events not written to a client that was behind (or received late): a newer "
+                        + "event of the same project, sent in their place, carries the latest view").register(registry);
         slowDropped = Counter.builder("notifier.sse.slow.clients.dropped")
                 .description("Connections closed because the client did not keep up").register(registry);
         deliveryLag = Timer.builder("notifier.sse.delivery.lag")
@@ -61,6 +65,10 @@ public class SseMetrics {
         if (occurredAt != null) {
             deliveryLag.record(Duration.between(occurredAt, now));
         }
+    }
+
+    void merged(int events) {
+        merged.increment(events);
     }
 
     void droppedSlowClient() {

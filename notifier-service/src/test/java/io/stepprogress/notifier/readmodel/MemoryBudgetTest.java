@@ -95,8 +95,10 @@ class MemoryBudgetTest {
         assertThat(model.view("watched")).map(InitializationView::sequence).contains(11L);
         ReadModels.RecordingSubscriber resuming = new ReadModels.RecordingSubscriber();
         model.subscribe("watched", resuming, OptionalLong.of(5));
-        assertThat(resuming.frames()).singleElement().satisfies(frame ->
-                assertThat(frame.bytes().toString()).startsWith("event: snapshot\n").contains("\"resumed\":false"));
+        assertThat(resuming.events()).singleElement().satisfies(event -> {
+            assertThat(event.kind()).isEqualTo(StreamEvent.Kind.SNAPSHOT);
+            assertThat(json(event)).contains("\"resumed\":false");
+        });
         apply(model, watched.progress("a", 50));
         assertThat(subscriber.lastSequence()).isEqualTo(12);
         assertThat(model.bytesHeld()).isLessThanOrEqualTo(64 << 10).isEqualTo(recount(model));
@@ -121,9 +123,9 @@ class MemoryBudgetTest {
         assertThat(evicted("watched")).isPositive();
         assertThat(model.attached("first", first)).isTrue();
         apply(model, firstRun.progress("a", 10));
-        assertThat(first.frames()).last().satisfies(frame -> {
-            assertThat(frame.sequence()).isEqualTo(2);
-            assertThat(frame.bytes().toString()).startsWith("event: snapshot\n");
+        assertThat(first.events()).last().satisfies(event -> {
+            assertThat(event.sequence()).isEqualTo(2);
+            assertThat(event.kind()).isEqualTo(StreamEvent.Kind.SNAPSHOT);
         });
     }
 
@@ -144,11 +146,15 @@ class MemoryBudgetTest {
                 .isEqualTo(recount(model));
         ReadModels.RecordingSubscriber recent = new ReadModels.RecordingSubscriber();
         model.subscribe("long", recent, OptionalLong.of(98));
-        assertThat(recent.frames()).extracting(Frame::sequence).containsExactly(99L, 100L);
+        assertThat(recent.events()).extracting(StreamEvent::sequence).containsExactly(99L, 100L);
         ReadModels.RecordingSubscriber old = new ReadModels.RecordingSubscriber();
         model.subscribe("long", old, OptionalLong.of(10));
-        assertThat(old.frames()).singleElement().satisfies(frame ->
-                assertThat(frame.bytes().toString()).contains("\"resumed\":false"));
+        assertThat(old.events()).singleElement().satisfies(event ->
+                assertThat(json(event)).contains("\"resumed\":false"));
+    }
+
+    private static String json(StreamEvent event) {
+        return new String(event.json(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private void fillWithFinishedRuns(ProjectReadModel model, String prefix, int count) {

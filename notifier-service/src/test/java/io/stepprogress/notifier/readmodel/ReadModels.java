@@ -6,6 +6,7 @@ import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.stepprogress.event.EventJson;
 import io.stepprogress.event.StepProgressUpdated;
 import io.stepprogress.notifier.NotifierConfig;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,6 +56,11 @@ final class ReadModels {
             }
 
             @Override
+            public Duration lateAfter() {
+                return Duration.ofSeconds(1);
+            }
+
+            @Override
             public Duration catchUpWait() {
                 throw new UnsupportedOperationException("the read model does not stream");
             }
@@ -78,24 +84,40 @@ final class ReadModels {
     }
 
     static void apply(ProjectReadModel model, StepProgressUpdated event) {
-        model.apply(event, EventJson.write(event));
+        model.apply(event, EventJson.write(event).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Records what it receives; thread-safe. */
+    /** Records what it receives, and which deliveries were late; thread-safe. */
     static final class RecordingSubscriber implements Subscriber {
-        private final List<Frame> frames = new ArrayList<>();
+        private final List<StreamEvent> events = new ArrayList<>();
+        private final List<Boolean> late = new ArrayList<>();
+        private int flushes;
 
         @Override
-        public synchronized void deliver(List<Frame> delivered) {
-            frames.addAll(delivered);
+        public synchronized void deliver(StreamEvent event, boolean late) {
+            events.add(event);
+            this.late.add(late);
         }
 
-        synchronized List<Frame> frames() {
-            return List.copyOf(frames);
+        @Override
+        public synchronized void flush() {
+            flushes++;
+        }
+
+        synchronized List<StreamEvent> events() {
+            return List.copyOf(events);
+        }
+
+        synchronized List<Boolean> late() {
+            return List.copyOf(late);
+        }
+
+        synchronized int flushes() {
+            return flushes;
         }
 
         synchronized long lastSequence() {
-            return frames.isEmpty() ? 0 : frames.get(frames.size() - 1).sequence();
+            return events.isEmpty() ? 0 : events.get(events.size() - 1).sequence();
         }
     }
 }

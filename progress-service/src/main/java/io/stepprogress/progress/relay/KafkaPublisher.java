@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -28,8 +30,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Sends a batch and returns only when Kafka acknowledged every record (acks=all, idempotent producer).
- * After any failure the producer is replaced, so a producer left in a fatal state never blocks recovery.
+ * Sends events to Kafka (acks=all, idempotent producer): one at a time without waiting ({@link #send}), or a batch
+ * that returns only when Kafka acknowledged every record ({@link #publish}). After any failure the producer is
+ * replaced, so a producer left in a fatal state never blocks recovery, and a producer that failed once takes no new
+ * event: a later event must never reach Kafka before an earlier one that is sent again.
  */
 final class KafkaPublisher implements AutoCloseable {
 
@@ -39,6 +43,8 @@ final class KafkaPublisher implements AutoCloseable {
     private final RelayConfig config;
     private final EventTracing tracing;
     private KafkaProducer<String, byte[]> producer;
+    /** The producer one of whose sends failed, set by its I/O thread; never given a new event again. */
+    private volatile KafkaProducer<String, byte[]> failedProducer;
     private boolean topicReady;
 
     KafkaPublisher(String bootstrapServers, RelayConfig config, EventTracing tracing) {
@@ -61,17 +67,7 @@ final class KafkaPublisher implements AutoCloseable {
             for (OutboxEvent event : events) {
                 TracedWork span = publishSpan(event);
                 spans.add(span);
-                ProducerRecord<String, byte[]> record = new ProducerRecord<>(config.topic(), event.projectId(),
-                        event.payload());
-                record.headers().add(new RecordHeader(ProgressTopics.EVENT_ID_HEADER,
-                        event.eventId().getBytes(StandardCharsets.UTF_8)));
-                record.headers().add(new RecordHeader(ProgressTopics.EVENT_TYPE_HEADER,
-                        event.eventType().getBytes(StandardCharsets.UTF_8)));
-                if (span.traceparent() != null) {
-                    record.headers().add(new RecordHeader(ProgressTopics.TRACEPARENT_HEADER,
-                            span.traceparent().getBytes(StandardCharsets.UTF_8)));
-                }
-                sends.add(kafka.send(record));
+                sends.add(kafka.send(record(event, span.traceparent())));
             }
             for (int i = 0; i < sends.size(); i++) {
                 RecordMetadata metadata = sends.get(i).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -93,6 +89,44 @@ final class KafkaPublisher implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands one event to the producer and returns at once; {@code answer} runs on the producer's I/O thread when Kafka
+     * answered. The future fails (and nothing is sent) once this producer has failed: call {@link #reset()} first.
+     * The event's publish span starts here and ends when Kafka answered (marked failed when it refused).
+     */
+    Future<RecordMetadata> send(OutboxEvent event, Callback answer) {
+        TracedWork span = publishSpan(event);
+        try {
+            ensureTopic();
+            KafkaProducer<String, byte[]> kafka = producer();
+            if (failedProducer == kafka) {
+                throw new IllegalStateException("an earlier send failed; the events in flight must be sent again first");
+            }
+            return kafka.send(record(event, span.traceparent()), (metadata, error) -> {
+                if (error != null) {
+                    failedProducer = kafka;
+                }
+                endSpan(span, metadata, error);
+                answer.onCompletion(metadata, error);
+            });
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            Exception cause = e instanceof ExecutionException && e.getCause() instanceof Exception c ? c : e;
+            endSpan(span, null, cause);
+            answer.onCompletion(null, cause);
+            return CompletableFuture.failedFuture(cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            endSpan(span, null, e);
+            answer.onCompletion(null, e);
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Abandons the producer and whatever it still holds; the next send or publish starts a new one. */
+    void reset() {
+        discardProducer();
+    }
+
     private TracedWork publishSpan(OutboxEvent event) {
         return tracing.start(event.traceparent(), config.topic() + " publish", SpanKind.PRODUCER)
                 .attribute("messaging.system", "kafka")
@@ -102,12 +136,38 @@ final class KafkaPublisher implements AutoCloseable {
                 .attribute("messaging.kafka.message.key", event.projectId());
     }
 
+    /** Ends a publish span with Kafka's answer: where the event landed, or why it did not. */
+    private static void endSpan(TracedWork span, RecordMetadata metadata, Exception error) {
+        if (error != null) {
+            span.failed(error);
+        } else if (metadata != null) {
+            span.attribute("messaging.destination.partition.id", Integer.toString(metadata.partition()))
+                    .attribute("messaging.kafka.offset", metadata.offset());
+        }
+        span.close();
+    }
+
     /** Ends the spans of a batch that failed (closing an ended one again does nothing); the retry starts new ones. */
     private static void endFailed(List<TracedWork> spans, Throwable cause) {
         for (TracedWork span : spans) {
             span.failed(cause);
             span.close();
         }
+    }
+
+    /** @param traceparent the event's publish span, sent on so consumers continue the trace; null when untraced */
+    private ProducerRecord<String, byte[]> record(OutboxEvent event, String traceparent) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(config.topic(), event.projectId(),
+                event.payload());
+        record.headers().add(new RecordHeader(ProgressTopics.EVENT_ID_HEADER,
+                event.eventId().getBytes(StandardCharsets.UTF_8)));
+        record.headers().add(new RecordHeader(ProgressTopics.EVENT_TYPE_HEADER,
+                event.eventType().getBytes(StandardCharsets.UTF_8)));
+        if (traceparent != null) {
+            record.headers().add(new RecordHeader(ProgressTopics.TRACEPARENT_HEADER,
+                    traceparent.getBytes(StandardCharsets.UTF_8)));
+        }
+        return record;
     }
 
     private void ensureTopic() throws ExecutionException, InterruptedException, TimeoutException {

@@ -3,6 +3,7 @@ package io.stepprogress.progress.relay;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
+import io.debezium.engine.spi.OffsetCommitPolicy;
 import io.debezium.embedded.Connect;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -36,9 +37,10 @@ import org.jboss.logging.Logger;
 
 /**
  * The outbox relay: Debezium's embedded engine reads the outbox through logical decoding (pgoutput),
- * the Outbox Event Router turns each row into a keyed record, and this class publishes every batch to
- * Kafka before it marks the batch processed. When Kafka fails, the same batch is retried with backoff and
- * nothing is marked, so nothing is lost (at-least-once). When the engine itself fails (PostgreSQL gone),
+ * the Outbox Event Router turns each row into a keyed record, and this class hands every record to Kafka at once
+ * and marks it processed only after Kafka acknowledged it and every record before it ({@link InFlightRecords}).
+ * When Kafka fails, everything not yet acknowledged is sent again, in order, with backoff, and nothing after
+ * it is marked meanwhile, so nothing is lost (at-least-once). When the engine itself fails (PostgreSQL gone),
  * it is started again after a backoff, whatever it threw. Before writes are served, and before every engine start,
  * {@link ReplicationSlot} makes sure the slot exists; the write API depends on that slot, not on the engine.
  */
@@ -172,6 +174,9 @@ public class OutboxRelay {
         private final ExecutorService engineThread = Executors.newSingleThreadExecutor(
                 r -> new Thread(r, "outbox-relay-engine"));
         private final KafkaPublisher publisher = new KafkaPublisher(bootstrapServers, config, tracing);
+        /** Owned by the engine's polling thread, as is {@link #committer}. */
+        private final InFlightRecords inFlight = new InFlightRecords();
+        private DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer;
         private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
 
         void launch() {
@@ -217,9 +222,14 @@ public class OutboxRelay {
             // Debezium would create a missing slot itself, silently skipping what was committed meanwhile.
             slot.ensure();
             AtomicReference<Throwable> failure = new AtomicReference<>();
+            // A new engine starts from the stored offset: what was in flight for the last one comes again.
+            inFlight.clear();
+            committer = null;
+            OffsetCommitPolicy periodic = OffsetCommitPolicy.periodic(properties);
             engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(properties)
                     .using(OutboxRelay.class.getClassLoader())
+                    .using((OffsetCommitPolicy) (records, since) -> markAcknowledgedThenAsk(periodic, records, since))
                     .notifying(this::handleBatch)
                     .using(new DebeziumEngine.ConnectorCallback() {
                         @Override
@@ -241,21 +251,77 @@ public class OutboxRelay {
             return error != null ? error : new IllegalStateException("the engine stopped without an error");
         }
 
+        /**
+         * Hands the batch's events to Kafka without waiting for them (the next poll overlaps their round trip), then
+         * marks processed every record, of this batch or an earlier one, that Kafka acknowledged in order. When Kafka
+         * refused one, everything still in flight is sent again, in order, until acknowledged.
+         */
         private void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
                                  DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
                 throws InterruptedException {
-            List<OutboxEvent> events = new ArrayList<>(records.size());
+            this.committer = committer;
             for (RecordChangeEvent<SourceRecord> record : records) {
                 // Heartbeats and heartbeat-table changes only move the offset; they are not events.
                 if (config.topic().equals(record.record().topic())) {
-                    events.add(toEvent(record.record()));
+                    OutboxEvent event = toEvent(record.record());
+                    inFlight.add(record, event, publisher.send(event, (metadata, error) -> answered(event, error)));
+                } else {
+                    inFlight.add(record, null, null);
                 }
             }
-            publishUntilAcknowledged(events);
-            for (RecordChangeEvent<SourceRecord> record : records) {
-                committer.markProcessed(record);
+            while (inFlight.size() > config.maxInFlight()) {
+                inFlight.awaitOldest(config.retryMaxBackoff());
+                markAcknowledged(committer);
             }
+            markAcknowledged(committer);
             committer.markBatchFinished();
+        }
+
+        private void markAcknowledged(DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+                throws InterruptedException {
+            InFlightRecords.Head head = inFlight.markAcknowledged(committer);
+            if (head == InFlightRecords.Head.FAILED) {
+                failures.increment();
+                // What the failed producer still holds may or may not arrive; all of it is sent again, in order.
+                publisher.reset();
+                publishUntilAcknowledged(inFlight.unacknowledgedEvents());
+                inFlight.markAll(committer);
+            } else if (head == InFlightRecords.Head.EMPTY && state.get() == RelayState.PUBLISH_FAILING) {
+                moveTo(RelayState.RUNNING);
+            }
+        }
+
+        /**
+         * The engine asks its commit policy after every poll, also the empty ones, on the polling thread: records
+         * acknowledged since the last batch are marked there, so a quiet relay's offset does not wait for the next
+         * batch. Failures are left to the next batch (a heartbeat at the latest), which sends them again.
+         */
+        private boolean markAcknowledgedThenAsk(OffsetCommitPolicy policy, long records, Duration sinceLastCommit) {
+            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> marker = committer;
+            if (marker != null) {
+                try {
+                    if (inFlight.markAcknowledged(marker) == InFlightRecords.Head.EMPTY
+                            && state.get() == RelayState.PUBLISH_FAILING) {
+                        moveTo(RelayState.RUNNING);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return policy.performCommit(records, sinceLastCommit);
+        }
+
+        /** On the producer's I/O thread: counts the acknowledgement, or reports the failure at once (health). */
+        private void answered(OutboxEvent event, Exception error) {
+            if (error == null) {
+                acknowledged(event);
+                return;
+            }
+            lastError.set(String.valueOf(error));
+            if (stopping.getCount() > 0 && state.get() == RelayState.RUNNING) {
+                moveTo(RelayState.PUBLISH_FAILING);
+                LOG.warnf("outbox relay cannot publish, retrying until Kafka answers: %s", error);
+            }
         }
 
         private void publishUntilAcknowledged(List<OutboxEvent> events) throws InterruptedException {

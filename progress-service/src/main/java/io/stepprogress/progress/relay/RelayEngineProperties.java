@@ -71,7 +71,7 @@ public class RelayEngineProperties {
         props.setProperty("tombstones.on.delete", "false");
         props.setProperty("poll.interval.ms", Long.toString(config.pollInterval().toMillis()));
         props.setProperty("max.batch.size", Integer.toString(config.maxBatchSize()));
-        props.setProperty("max.queue.size", Integer.toString(config.maxBatchSize() * 4));
+        props.setProperty("max.queue.size", Integer.toString(Math.max(config.maxQueueSize(), config.maxBatchSize() + 1)));
 
         props.setProperty("heartbeat.interval.ms", Long.toString(config.heartbeatInterval().toMillis()));
         props.setProperty("heartbeat.action.query", "INSERT INTO relay_heartbeat (id, beat_at) VALUES (1, now()) "

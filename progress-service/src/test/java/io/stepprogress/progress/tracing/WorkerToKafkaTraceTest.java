@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.junit.QuarkusTest;
@@ -57,7 +58,10 @@ class WorkerToKafkaTraceTest {
         assertThat(publish.getParentSpanId()).as("the relay's publish is the request's child, through the outbox row")
                 .isEqualTo(request.getSpanId());
         assertThat(publish.getName()).isEqualTo(ProgressTopics.PROJECT_PROGRESS + " publish");
-        assertThat(publish.getAttributes().asMap().toString()).contains("messaging.destination.name=project-progress");
+        assertThat(publish.getAttributes().asMap().toString()).contains("messaging.destination.name=project-progress")
+                .as("it ends with Kafka's acknowledgement, which says where the record landed")
+                .contains("messaging.kafka.offset=");
+        assertThat(publish.getStatus().getStatusCode()).isNotEqualTo(StatusCode.ERROR);
         assertThat(publish.getEndEpochNanos()).isGreaterThanOrEqualTo(publish.getStartEpochNanos());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> tail.hasSequence(project, 2));

@@ -14,7 +14,8 @@ import java.util.List;
  */
 public final class BenchMain {
 
-    private static final List<String> ALL = List.of("floor", "get", "steady", "ramp", "fanout", "recovery");
+    private static final List<String> ALL = List.of("idle", "floor", "get", "steady", "ramp", "overload", "fanout",
+            "recovery");
 
     private BenchMain() {
     }
@@ -34,19 +35,19 @@ public final class BenchMain {
         }
         int status = 0;
         try {
-            Bench bench = new Bench(options);
-            Bench.log("targets: progress %s, notifier %s, kafka %s; %s", options.progressUrl, options.notifierUrl,
+            BenchContext bench = new BenchContext(options);
+            BenchContext.log("targets: progress %s, notifier %s, kafka %s; %s", options.progressUrl, options.notifierUrl,
                     options.kafka, bench.tokens.describe());
             StringBuilder found = new StringBuilder();
             for (ProcessSampler.Group g : bench.processGroups()) {
                 found.append(found.length() == 0 ? "" : ", ").append(g.name()).append(" ").append(g.rootPid());
             }
-            Bench.log("processes measured (found by listening port): %s", found);
+            BenchContext.log("processes measured (found by listening port): %s", found);
             List<String> scenarios = options.scenario.equals("all") ? ALL : List.of(options.scenario);
             for (String scenario : scenarios) {
                 long started = System.nanoTime();
                 String startedAt = java.time.Instant.now().toString();
-                Bench.log("=== %s", scenario);
+                BenchContext.log("=== %s", scenario);
                 bench.scenario(scenario);
                 bench.awaitQuiet(options.waitQuiet);
                 Scenarios.Result result = run(scenario, bench);
@@ -54,7 +55,7 @@ public final class BenchMain {
                 result.report().startedAt = startedAt;
                 result.report().seconds = Math.round((System.nanoTime() - started) / 1e8) / 10.0;
                 Path md = write(options.out, result);
-                Bench.log("%s done: %s", scenario, md);
+                BenchContext.log("%s done: %s", scenario, md);
                 System.out.println();
                 System.out.print(result.report().toMarkdown(null));
             }
@@ -65,7 +66,7 @@ public final class BenchMain {
         System.exit(status);
     }
 
-    private static Scenarios.Result run(String scenario, Bench bench) throws IOException, java.sql.SQLException {
+    private static Scenarios.Result run(String scenario, BenchContext bench) throws IOException, java.sql.SQLException {
         return switch (scenario) {
             case "steady" -> Scenarios.steady(bench);
             case "ramp" -> Scenarios.ramp(bench);
@@ -73,6 +74,8 @@ public final class BenchMain {
             case "recovery" -> Scenarios.recovery(bench);
             case "floor" -> Scenarios.floor(bench);
             case "get" -> Scenarios.get(bench);
+            case "idle" -> Scenarios.idle(bench);
+            case "overload" -> Scenarios.overload(bench);
             default -> throw new IllegalArgumentException("unknown scenario " + scenario);
         };
     }

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /** The command line: a scenario and its options, every value bounded, every target loopback unless allowed. */
 public final class BenchOptions {
 
-    public static final List<String> SCENARIOS = List.of("steady", "ramp", "fanout", "recovery", "floor", "get", "all");
+    public static final List<String> SCENARIOS = List.of("steady", "ramp", "fanout", "recovery", "floor", "get", "idle",
+            "overload", "all");
 
     static final String USAGE = """
             usage: ./bench.sh SCENARIO [options]       (java -jar bench/target/bench.jar SCENARIO [options])
@@ -31,8 +32,17 @@ public final class BenchOptions {
                          (SIGCONT): time until every update written meanwhile reached its subscriber
               floor      the write transaction by plain JDBC (8 writers, scratch bench_* tables) against the
                          write path through HTTP at the same concurrency, closed loop: the throughput ratio
-              get        notifier GET /api/projects/{id}/progress on one keep-alive connection
-              all        floor, get, steady, ramp, fanout, recovery
+              get        notifier GET /api/projects/{id}/progress on one keep-alive connection, and the same
+                         GETs to a trivial HTTP server inside the tool (the loopback baseline): the p50 ratio
+              idle       no load for --duration (60s): CPU of every process of the stack and in total
+              overload   twice the rate for --duration (60s), then the rate for as long (after --warmup 10s
+                         at the rate); the rate is --rate, else the last ramp.json's result in --out, else
+                         100/s. Updates change statuses (a 50-step plan, --progress-per-step 10 updates then a
+                         completion per step; the current step fails after the load). Write p99, SSE
+                         delivery p99 during the overload, time back to steady (--p99-limit), and whether
+                         every stream ends on its project's final view with every status change delivered
+                         (merged progress events are accepted)
+              all        idle, floor, get, steady, ramp, overload, fanout, recovery
             targets (loopback only unless --allow-remote):
               --progress-url URL        http://127.0.0.1:8081
               --notifier-url URL        http://127.0.0.1:8080
@@ -51,6 +61,7 @@ public final class BenchOptions {
               --rates LIST  --step-duration D  --step-warmup D  --p99-limit D
               --connections LIST  --fanout-projects N  --outage D
               --floor-writers N  --requests N (get)  --drain-timeout D  --max-lag D
+              --progress-per-step N (overload)
               --project-prefix NAME     project ids are NAME-0 .. NAME-(P-1), reused across runs (bench)
               --out DIR                 where results go (target/bench)
               --wait-quiet D            before each scenario, wait up to D until processes outside the stack
@@ -93,6 +104,7 @@ public final class BenchOptions {
     Duration outage = Duration.ofSeconds(30);
     int floorWriters = 8;
     int requests = 50_000;
+    int progressPerStep = 10;
     Duration drainTimeout = Duration.ofSeconds(30);
     Duration maxLag = Duration.ofSeconds(60);
     Duration waitQuiet = Duration.ZERO;
@@ -171,6 +183,7 @@ public final class BenchOptions {
             case "--outage" -> outage = duration(option, value, Duration.ofSeconds(1), Duration.ofMinutes(5));
             case "--floor-writers" -> floorWriters = (int) number(option, value, 1, 64);
             case "--requests" -> requests = (int) number(option, value, 1, 5_000_000);
+            case "--progress-per-step" -> progressPerStep = (int) number(option, value, 1, 100);
             case "--drain-timeout" -> drainTimeout = duration(option, value, Duration.ofSeconds(1), Duration.ofMinutes(10));
             case "--max-lag" -> maxLag = duration(option, value, Duration.ofSeconds(1), Duration.ofMinutes(10));
             case "--wait-quiet" -> waitQuiet = duration(option, value, Duration.ZERO, Duration.ofHours(2));

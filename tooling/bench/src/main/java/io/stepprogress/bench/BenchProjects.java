@@ -1,5 +1,6 @@
 package io.stepprogress.bench;
 
+import io.stepprogress.event.InitializationView;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -24,6 +25,36 @@ public final class BenchProjects {
         volatile List<String> steps = List.of();
         /** The highest sequence the writer knows was committed. */
         final AtomicLong lastWritten = new AtomicLong();
+        /** The last view an answer carried (the project's final view once the load ends). */
+        volatile InitializationView lastView;
+        volatile String lastStatuses;
+        /** Sequences of the answered updates that changed a status (a step or the run); see {@link #statuses}. */
+        private long[] statusChanges = new long[16];
+        private int statusChangeCount;
+
+        /** Remembers the view an answer carried, and its sequence when it changed a status. */
+        synchronized void answered(InitializationView view) {
+            String statuses = statuses(view);
+            if (lastStatuses != null && !statuses.equals(lastStatuses)) {
+                if (statusChangeCount == statusChanges.length) {
+                    statusChanges = java.util.Arrays.copyOf(statusChanges, statusChangeCount * 2);
+                }
+                statusChanges[statusChangeCount++] = view.sequence();
+            }
+            lastStatuses = statuses;
+            lastView = view;
+        }
+
+        /** The start of a run: its view, whose statuses the next answers are compared with. */
+        synchronized void started(InitializationView view) {
+            statusChangeCount = 0;
+            lastStatuses = statuses(view);
+            lastView = view;
+        }
+
+        synchronized long[] statusChanges() {
+            return java.util.Arrays.copyOf(statusChanges, statusChangeCount);
+        }
 
         Project(String id, int index) {
             this.id = id;
@@ -47,6 +78,7 @@ public final class BenchProjects {
     private final AtomicLongArray tags;
     private final long[] due;
     private final long[] sent;
+    private final long[] answered;
 
     public BenchProjects(String prefix, int count) {
         projects = new Project[count];
@@ -56,6 +88,7 @@ public final class BenchProjects {
         tags = new AtomicLongArray(count * RING);
         due = new long[count * RING];
         sent = new long[count * RING];
+        answered = new long[count * RING];
     }
 
     public int size() {
@@ -88,7 +121,25 @@ public final class BenchProjects {
         int slot = project * RING + (int) (sequence & MASK);
         due[slot] = dueNanos;
         sent[slot] = sentNanos;
+        answered[slot] = 0;
         tags.setRelease(slot, sequence);
+    }
+
+    /** Remembers when the answer (200) for this sequence arrived. */
+    public void answered(int project, long sequence, long answeredNanos) {
+        int slot = project * RING + (int) (sequence & MASK);
+        if (tags.getAcquire(slot) == sequence) {
+            answered[slot] = answeredNanos;
+        }
+    }
+
+    /**
+     * When the answer for this sequence arrived; 0 when its frame came first (the writer had not yet read
+     * its 200), {@link Long#MIN_VALUE} when unknown.
+     */
+    public long answeredOf(int project, long sequence) {
+        int slot = project * RING + (int) (sequence & MASK);
+        return tags.getAcquire(slot) == sequence ? answered[slot] : Long.MIN_VALUE;
     }
 
     /** When the update with this sequence was due, or {@link Long#MIN_VALUE} when unknown (or overwritten). */
@@ -116,6 +167,56 @@ public final class BenchProjects {
         return new Update(steps.get(step), progress, "bench update " + n);
     }
 
-    public record Update(String step, int progress, String message) {
+    /**
+     * The {@code overload} scenario's updates, which change statuses as well: on each step but the last in
+     * turn, {@code progressPerStep} progress updates up to 100 (the first starts the step), then its
+     * completion; on the last step progress up to 100, then only the message changes. The run never ends
+     * during the load (a finished run ends its streams): {@link EndToEndLoad} fails the current step after it.
+     */
+    public static Update updateWithStatusChanges(long n, List<String> steps, int progressPerStep) {
+        int perStep = progressPerStep + 1;
+        long onEarlierSteps = (long) (steps.size() - 1) * perStep;
+        if (n >= onEarlierSteps) {
+            long k = n - onEarlierSteps;
+            int progress = k < progressPerStep ? (int) ((k + 1) * 100 / progressPerStep) : 100;
+            return new Update(Action.PROGRESS, steps.get(steps.size() - 1), progress, "bench update " + n);
+        }
+        String step = steps.get((int) (n / perStep));
+        int k = (int) (n % perStep);
+        if (k == progressPerStep) {
+            return new Update(Action.COMPLETE, step, 100, "bench update " + n);
+        }
+        return new Update(Action.PROGRESS, step, (k + 1) * 100 / progressPerStep, "bench update " + n);
+    }
+
+    /** The overload's plan: the most steps a plan may have (50), so status changes go on for long. */
+    public static List<io.stepprogress.client.PlannedStep> manySteps() {
+        List<io.stepprogress.client.PlannedStep> steps = new java.util.ArrayList<>();
+        for (int i = 1; i <= 50; i++) {
+            steps.add(io.stepprogress.client.PlannedStep.of("s" + i, "bench step " + i));
+        }
+        return steps;
+    }
+
+    /**
+     * What decides a status change: the run's number and status and every step's status. Progress and
+     * messages are left out, so merging progress events (conflation) never hides a difference here.
+     */
+    public static String statuses(InitializationView view) {
+        StringBuilder key = new StringBuilder().append(view.run()).append(':').append(view.status());
+        for (io.stepprogress.event.StepView step : view.steps()) {
+            key.append(',').append(step.name()).append('=').append(step.status());
+        }
+        return key.toString();
+    }
+
+    /** What a write does: report progress or complete the step. */
+    public enum Action { PROGRESS, COMPLETE }
+
+    public record Update(Action action, String step, int progress, String message) {
+
+        public Update(String step, int progress, String message) {
+            this(Action.PROGRESS, step, progress, message);
+        }
     }
 }

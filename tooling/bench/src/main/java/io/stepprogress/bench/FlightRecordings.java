@@ -42,7 +42,7 @@ final class FlightRecordings {
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
-            Bench.log("cannot create %s: %s", directory, e.getMessage());
+            BenchContext.log("cannot create %s: %s", directory, e.getMessage());
             return files;
         }
         for (ProcessSampler.Group g : jvms) {
@@ -64,12 +64,12 @@ final class FlightRecordings {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int status = p.waitFor();
             if (status != 0 || out.contains("Could not") || out.contains("Exception")) {
-                Bench.log("jcmd %d %s: %s", pid, String.join(" ", command), out.strip());
+                BenchContext.log("jcmd %d %s: %s", pid, String.join(" ", command), out.strip());
                 return false;
             }
             return true;
         } catch (IOException e) {
-            Bench.log("jcmd not available: %s", e.getMessage());
+            BenchContext.log("jcmd not available: %s", e.getMessage());
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

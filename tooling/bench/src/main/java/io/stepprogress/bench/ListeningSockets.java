@@ -68,7 +68,7 @@ public final class ListeningSockets {
         if (portByLink.isEmpty()) {
             return owners;
         }
-        for (int pid : Proc.pids()) {
+        for (int pid : ProcFs.pids()) {
             try (var fds = Files.newDirectoryStream(Path.of("/proc", Integer.toString(pid), "fd"))) {
                 for (Path fd : fds) {
                     try {

@@ -31,7 +31,7 @@ public final class ProcessSampler implements AutoCloseable {
     private static final long PERIOD_MS = 1_000;
 
     private final List<Group> groups;
-    private final long ticksPerSecond = Proc.clockTicksPerSecond();
+    private final long ticksPerSecond = ProcFs.clockTicksPerSecond();
     private final Map<String, Long> ticks = new LinkedHashMap<>();
     private final Map<String, Double> peakCores = new HashMap<>();
     private final Map<String, Long> rssMaxKb = new HashMap<>();
@@ -41,8 +41,8 @@ public final class ProcessSampler implements AutoCloseable {
     private final List<double[]> cpuSeries = new ArrayList<>();
     private final long startNanos;
     private final long bootTicksAtStart;
-    private final Proc.CpuTimes machineStart;
-    private Proc.CpuTimes machineLast;
+    private final ProcFs.CpuTimes machineStart;
+    private ProcFs.CpuTimes machineLast;
     private long lastSampleNanos;
     private final Thread thread;
     private volatile boolean stopped;
@@ -55,7 +55,7 @@ public final class ProcessSampler implements AutoCloseable {
         }
         ticks.put("other", 0L);
         this.bootTicksAtStart = uptimeTicks();
-        this.machineStart = Proc.cpuTimes();
+        this.machineStart = ProcFs.cpuTimes();
         this.machineLast = machineStart;
         this.startNanos = System.nanoTime();
         this.lastSampleNanos = startNanos;
@@ -81,7 +81,7 @@ public final class ProcessSampler implements AutoCloseable {
 
     /** Whether every group's process is still there (a restarted service gets a new pid). */
     public static boolean alive(List<Group> groups) {
-        return groups.stream().allMatch(g -> Proc.stat(g.rootPid()) != null);
+        return groups.stream().allMatch(g -> ProcFs.stat(g.rootPid()) != null);
     }
 
     /** Starts sampling these groups. */
@@ -115,19 +115,19 @@ public final class ProcessSampler implements AutoCloseable {
     private void sample(boolean baseline) {
         long now = System.nanoTime();
         double seconds = Math.max(1e-3, (now - lastSampleNanos) / 1e9);
-        Map<Integer, Proc.Stat> all = new HashMap<>();
+        Map<Integer, ProcFs.Stat> all = new HashMap<>();
         Map<Integer, List<Integer>> children = new HashMap<>();
         boolean needTree = groups.stream().anyMatch(Group::withDescendants);
         if (needTree) {
-            for (int pid : Proc.pids()) {
-                Proc.Stat stat = Proc.stat(pid);
+            for (int pid : ProcFs.pids()) {
+                ProcFs.Stat stat = ProcFs.stat(pid);
                 if (stat != null) {
                     all.put(pid, stat);
                     children.computeIfAbsent(stat.ppid(), k -> new ArrayList<>()).add(pid);
                 }
             }
         }
-        Proc.CpuTimes machine = Proc.cpuTimes();
+        ProcFs.CpuTimes machine = ProcFs.cpuTimes();
         long groupDeltaSum = 0;
         double[] row = new double[groups.size() + 2];
         row[0] = (now - startNanos) / 1e9;
@@ -141,7 +141,7 @@ public final class ProcessSampler implements AutoCloseable {
             long shared = 0;
             int alive = 0;
             for (int pid : pids) {
-                Proc.Stat stat = all.containsKey(pid) ? all.get(pid) : Proc.stat(pid);
+                ProcFs.Stat stat = all.containsKey(pid) ? all.get(pid) : ProcFs.stat(pid);
                 if (stat == null) {
                     continue;
                 }
@@ -154,7 +154,7 @@ public final class ProcessSampler implements AutoCloseable {
                 }
                 delta += Math.max(0, stat.cpuTicks() - before);
                 lastPidTicks.put(pid, stat.cpuTicks());
-                Proc.Rss rss = Proc.rss(pid);
+                ProcFs.Rss rss = ProcFs.rss(pid);
                 if (rss.totalKb() >= 0) {
                     anon += rss.anonKb();
                     shared = Math.max(shared, rss.sharedKb());

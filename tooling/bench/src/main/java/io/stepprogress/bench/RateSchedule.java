@@ -18,39 +18,85 @@ public final class RateSchedule {
     public static final double MAX_RATE = 20_000;
     public static final Duration MAX_DURATION = Duration.ofMinutes(30);
 
-    private final long startNanos;
-    private final double rate;
-    private final long count;
+    /** One stretch of a schedule: this rate for this long. */
+    public record Phase(double ratePerSecond, Duration duration) {
+    }
 
-    private RateSchedule(long startNanos, double rate, long count) {
+    private final long startNanos;
+    /** Per phase: its first request's index, its start, its rate; and the schedule's end. */
+    private final long[] firstIndex;
+    private final long[] phaseStart;
+    private final double[] rates;
+    private final long count;
+    private final long endNanos;
+
+    private RateSchedule(long startNanos, List<Phase> phases) {
+        if (phases.isEmpty()) {
+            throw new IllegalArgumentException("a schedule needs a phase");
+        }
         this.startNanos = startNanos;
-        this.rate = rate;
-        this.count = count;
+        int n = phases.size();
+        firstIndex = new long[n];
+        phaseStart = new long[n];
+        rates = new double[n];
+        long index = 0;
+        long at = startNanos;
+        Duration total = Duration.ZERO;
+        for (int k = 0; k < n; k++) {
+            Phase phase = phases.get(k);
+            double rate = phase.ratePerSecond();
+            if (!(rate > 0) || rate > MAX_RATE) {
+                throw new IllegalArgumentException("rate must be in (0, " + (long) MAX_RATE + "] per second, got "
+                        + rate);
+            }
+            if (phase.duration().isNegative() || phase.duration().isZero()) {
+                throw new IllegalArgumentException("a phase must last, got " + phase.duration());
+            }
+            total = total.plus(phase.duration());
+            firstIndex[k] = index;
+            phaseStart[k] = at;
+            rates[k] = rate;
+            index += Math.max(1, (long) Math.floor(rate * phase.duration().toNanos() / 1e9));
+            at += phase.duration().toNanos();
+        }
+        if (total.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException("duration must be in (0, " + MAX_DURATION + "], got " + total);
+        }
+        this.count = index;
+        // One phase: the due time of a request after the last one (as before phases existed); several: the end
+        // of the last phase.
+        this.endNanos = n == 1 ? startNanos + Math.round(count * 1e9 / rates[0]) : at;
     }
 
     /** {@code floor(rate x duration)} requests from {@code startNanos} (a {@link System#nanoTime()} value). */
     public static RateSchedule of(long startNanos, double ratePerSecond, Duration duration) {
-        if (!(ratePerSecond > 0) || ratePerSecond > MAX_RATE) {
-            throw new IllegalArgumentException("rate must be in (0, " + (long) MAX_RATE + "] per second, got "
-                    + ratePerSecond);
-        }
         if (duration.isNegative() || duration.isZero() || duration.compareTo(MAX_DURATION) > 0) {
             throw new IllegalArgumentException("duration must be in (0, " + MAX_DURATION + "], got " + duration);
         }
-        long count = (long) Math.floor(ratePerSecond * duration.toNanos() / 1e9);
-        return new RateSchedule(startNanos, ratePerSecond, Math.max(1, count));
+        return new RateSchedule(startNanos, List.of(new Phase(ratePerSecond, duration)));
+    }
+
+    /** Phases one after the other (e.g. the overload: the rate, twice the rate, the rate again). */
+    public static RateSchedule phases(long startNanos, List<Phase> phases) {
+        return new RateSchedule(startNanos, phases);
     }
 
     public long count() {
         return count;
     }
 
+    /** The rate of the first phase. */
     public double rate() {
-        return rate;
+        return rates[0];
     }
 
     public long startNanos() {
         return startNanos;
+    }
+
+    /** When phase {@code k} starts. */
+    public long phaseStartNanos(int k) {
+        return phaseStart[k];
     }
 
     /** When request {@code i} is due. */
@@ -58,12 +104,16 @@ public final class RateSchedule {
         if (i < 0 || i >= count) {
             throw new IndexOutOfBoundsException("request " + i + " of " + count);
         }
-        return startNanos + Math.round(i * 1e9 / rate);
+        int k = firstIndex.length - 1;
+        while (firstIndex[k] > i) {
+            k--;
+        }
+        return phaseStart[k] + Math.round((i - firstIndex[k]) * 1e9 / rates[k]);
     }
 
-    /** When the schedule ends: the due time of a request after the last one. */
+    /** When the schedule ends: one phase, the due time of a request after the last one; else the last phase's end. */
     public long endNanos() {
-        return startNanos + Math.round(count * 1e9 / rate);
+        return endNanos;
     }
 
     /** The requests worker {@code worker} of {@code workers} sends, in order. */

@@ -70,6 +70,38 @@ public final class Report {
                 .orElse(LatencySummary.EMPTY);
     }
 
+    /** Whether a process group is part of the stack (PostgreSQL, Kafka, the services), not this tool or "other". */
+    static boolean inStack(String process) {
+        return !process.startsWith("bench") && !process.equals("other");
+    }
+
+    /** CPU of the stack's processes together, in cores (CPU-seconds per second). */
+    public double stackCpuCores() {
+        return Math.round(processes.stream().filter(u -> inStack(u.name())).mapToDouble(ProcessSampler.Usage::cpuCores)
+                .sum() * 100) / 100.0;
+    }
+
+    /**
+     * CPU milliseconds per update answered while the processes were sampled: every process, then
+     * "stack total" (PostgreSQL + Kafka + the four services); empty when no update was counted.
+     */
+    public Map<String, Double> cpuMsPerUpdate() {
+        Map<String, Double> perUpdate = new LinkedHashMap<>();
+        if (updatesDuringSampling <= 0) {
+            return perUpdate;
+        }
+        double stack = 0;
+        for (ProcessSampler.Usage u : processes) {
+            double ms = u.cpuSeconds() * 1000.0 / updatesDuringSampling;
+            perUpdate.put(u.name(), Math.round(ms * 1000) / 1000.0);
+            if (inStack(u.name())) {
+                stack += ms;
+            }
+        }
+        perUpdate.put("stack total", Math.round(stack * 1000) / 1000.0);
+        return perUpdate;
+    }
+
     public Report target(String name, String goal, String measured, Boolean met) {
         targets.add(new Target(name, goal, measured, met));
         return this;
@@ -107,8 +139,12 @@ public final class Report {
         root.put("throughput", throughput);
         root.put("counts", counts);
         root.put("processes", processes);
+        if (!processes.isEmpty()) {
+            root.put("stackCpuCores", stackCpuCores());
+        }
         if (updatesDuringSampling > 0) {
             root.put("updatesDuringSampling", updatesDuringSampling);
+            root.put("cpuMsPerUpdate", cpuMsPerUpdate());
         }
         root.put("targets", targets);
         if (!steps.isEmpty()) {
@@ -190,6 +226,14 @@ public final class Report {
                 md.append(u.name().equals("other") ? "" : cell(u.rssMaxMiB())).append(" | ")
                         .append(u.name().equals("other") ? "" : cell(u.rssEndMiB())).append(" |\n");
             }
+            double stackSeconds = processes.stream().filter(u -> inStack(u.name()))
+                    .mapToDouble(ProcessSampler.Usage::cpuSeconds).sum();
+            md.append("| **stack total** (PostgreSQL, Kafka, services) | ").append(cell(stackCpuCores()))
+                    .append(" | | ").append(cell(Math.round(stackSeconds * 100) / 100.0)).append(" | ");
+            if (perUpdate) {
+                md.append("**").append(cell(cpuMsPerUpdate().get("stack total"))).append("** | ");
+            }
+            md.append(" | |\n");
             md.append('\n');
         }
         if (!targets.isEmpty()) {

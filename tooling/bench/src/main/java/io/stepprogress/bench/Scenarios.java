@@ -31,7 +31,7 @@ final class Scenarios {
     // ------------------------------------------------------------------------------------------------------
     // steady
 
-    static Result steady(Bench b) {
+    static Result steady(BenchContext b) {
         BenchOptions o = b.options;
         double rate = or(o.rate, 500.0);
         Duration duration = or(o.duration, Duration.ofMinutes(2));
@@ -40,7 +40,7 @@ final class Scenarios {
         int projectCount = Math.max(workers, or(o.projects, 64));
         int subscriberCount = or(o.subscribers, projectCount);
         Report report = new Report("steady", f("%.0f updates/s for %d s, open loop", rate, duration.toSeconds()));
-        Load load = Load.prepare(b, report, projectCount, subscriberCount);
+        EndToEndLoad load = EndToEndLoad.prepare(b, report, projectCount, subscriberCount);
         report.parameters.put("rate (updates/s)", rate);
         report.parameters.put("duration", duration.toSeconds() + " s (+" + warmup.toSeconds() + " s warm-up, not measured)");
         report.parameters.put("workers", workers);
@@ -48,7 +48,7 @@ final class Scenarios {
         report.parameters.put("subscribers", subscriberCount);
         report.parameters.put("auth", b.tokens.describe());
         try {
-            Load.Run run = load.run(rate, duration, warmup, workers, true);
+            EndToEndLoad.Run run = load.run(rate, duration, warmup, workers, true);
             run.fill(report);
             LatencySummary e2e = report.latency("e2e");
             report.target("e2e p50 at 500 updates/s", "<= 10 ms", Report.ms(e2e.p50()) + " ms at " + f("%.0f/s", rate),
@@ -73,7 +73,7 @@ final class Scenarios {
     // ------------------------------------------------------------------------------------------------------
     // ramp
 
-    static Result ramp(Bench b) {
+    static Result ramp(BenchContext b) {
         BenchOptions o = b.options;
         List<Double> rates = RateSchedule.parseRates(o.rates);
         int workers = or(o.workers, 16);
@@ -90,17 +90,17 @@ final class Scenarios {
         report.parameters.put("projects", projectCount);
         report.parameters.put("subscribers", subscriberCount);
         report.parameters.put("auth", b.tokens.describe());
-        Load load = Load.prepare(b, report, projectCount, subscriberCount);
+        EndToEndLoad load = EndToEndLoad.prepare(b, report, projectCount, subscriberCount);
         List<double[]> p50 = new ArrayList<>();
         List<double[]> p99 = new ArrayList<>();
         List<double[]> writeP99 = new ArrayList<>();
         double best = 0;
-        Load.Run lastRun = null;
+        EndToEndLoad.Run lastRun = null;
         String failure = null;
         try {
             for (double rate : rates) {
                 Duration measured = o.stepDuration.minus(o.stepWarmup);
-                Load.Run run = load.run(rate, measured, o.stepWarmup, workers, false);
+                EndToEndLoad.Run run = load.run(rate, measured, o.stepWarmup, workers, false);
                 lastRun = run;
                 LatencySummary e2e = run.e2e.summary();
                 LatencySummary write = run.stats.write.summary();
@@ -138,6 +138,8 @@ final class Scenarios {
                         row.put("cpu bench", u.cpuCores());
                     }
                 }
+                row.put("stack cores", stackCores(run.processes));
+                row.put("stack ms/update", stackMsPerUpdate(run.processes, run.stats.answeredInWindow.sum()));
                 row.put("busy cores", run.busyCores);
                 row.put("pass", why == null ? "pass" : "**FAIL**");
                 row.put("why not", why == null ? "" : why);
@@ -145,7 +147,7 @@ final class Scenarios {
                 p50.add(new double[] {rate, e2e.p50()});
                 p99.add(new double[] {rate, e2e.p99()});
                 writeP99.add(new double[] {rate, write.p99()});
-                Bench.log("ramp %.0f/s: achieved %.0f/s, e2e p50 %s p99 %s ms, write p99 %s ms -> %s", rate, achieved,
+                BenchContext.log("ramp %.0f/s: achieved %.0f/s, e2e p50 %s p99 %s ms, write p99 %s ms -> %s", rate, achieved,
                         Report.ms(e2e.p50()), Report.ms(e2e.p99()), Report.ms(write.p99()), why == null ? "pass" : why);
                 if (why != null) {
                     failure = f("%.0f/s: %s", rate, why);
@@ -186,10 +188,25 @@ final class Scenarios {
         return Math.round(v * 10) / 10.0;
     }
 
+    static double stackCores(List<ProcessSampler.Usage> processes) {
+        return Math.round(processes.stream().filter(u -> Report.inStack(u.name()))
+                .mapToDouble(ProcessSampler.Usage::cpuCores).sum() * 100) / 100.0;
+    }
+
+    /** The stack's CPU milliseconds per update answered; NaN when none was. */
+    static double stackMsPerUpdate(List<ProcessSampler.Usage> processes, long updates) {
+        if (updates <= 0) {
+            return Double.NaN;
+        }
+        double seconds = processes.stream().filter(u -> Report.inStack(u.name()))
+                .mapToDouble(ProcessSampler.Usage::cpuSeconds).sum();
+        return Math.round(seconds * 1000.0 / updates * 100) / 100.0;
+    }
+
     // ------------------------------------------------------------------------------------------------------
     // fanout
 
-    static Result fanout(Bench b) {
+    static Result fanout(BenchContext b) {
         BenchOptions o = b.options;
         List<Integer> counts = BenchOptions.parseCounts(o.connections, 1, 19_000);
         double rate = or(o.rate, 50.0);
@@ -209,9 +226,9 @@ final class Scenarios {
                 .percentileTicks().line(200, "p99 target 200 ms");
         LatencySummary atTenThousand = null;
         for (int n : counts) {
-            Load load = Load.prepare(b, null, o.fanoutProjects, 0);
+            EndToEndLoad load = EndToEndLoad.prepare(b, null, o.fanoutProjects, 0);
             try {
-                Load.Run run = load.runWithStreams(n, rate, duration, warmup, workers);
+                EndToEndLoad.Run run = load.runWithStreams(n, rate, duration, warmup, workers);
                 LatencySummary delivery = run.e2e.summary();
                 LatencySummary connect = run.connect.summary();
                 ProcessSampler.Usage notifier = run.processes.stream()
@@ -247,14 +264,16 @@ final class Scenarios {
                 report.latency("write @" + n, "due → 200", run.stats.write.summary());
                 chart.series("delivery @" + n, SvgChart.spectrum(run.e2e.copy()));
                 run.fillMetricHistograms(report, " @" + n);
+                row.put("stack ms/update", stackMsPerUpdate(run.processes, run.stats.answeredInWindow.sum()));
                 if (n == counts.get(counts.size() - 1)) {
                     report.processes.addAll(run.processes);
                     report.machine = run.machine;
+                    report.updatesDuringSampling = run.stats.answeredInWindow.sum();
                 }
                 if (n == 10_000) {
                     atTenThousand = delivery;
                 }
-                Bench.log("fanout %d: %d open, connect p99 %s ms, delivery p50 %s p99 %s ms, notifier %.2f cores, "
+                BenchContext.log("fanout %d: %d open, connect p99 %s ms, delivery p50 %s p99 %s ms, notifier %.2f cores, "
                                 + "%.0f MiB", n, run.streamsOpen, Report.ms(connect.p99()), Report.ms(delivery.p50()),
                         Report.ms(delivery.p99()), notifier == null ? 0 : notifier.cpuCores(),
                         notifier == null ? 0 : notifier.rssMaxMiB());
@@ -273,7 +292,7 @@ final class Scenarios {
     // ------------------------------------------------------------------------------------------------------
     // recovery
 
-    static Result recovery(Bench b) {
+    static Result recovery(BenchContext b) {
         BenchOptions o = b.options;
         double rate = or(o.rate, 200.0);
         Duration warmup = or(o.warmup, Duration.ofSeconds(20));
@@ -295,14 +314,14 @@ final class Scenarios {
         if (broker.isEmpty()) {
             throw new IllegalStateException("no process listens on Kafka's port " + kafkaPort);
         }
-        String cmdline = Proc.cmdline(broker.getAsInt());
+        String cmdline = ProcFs.cmdline(broker.getAsInt());
         if (cmdline == null || !cmdline.contains("KafkaBrokerMain")) {
             throw new IllegalStateException("the process on port " + kafkaPort + " is not the stack's Kafka broker "
                     + "(KafkaBrokerMain); refusing to stop it");
         }
-        Load load = Load.prepare(b, report, projectCount, subscriberCount);
+        EndToEndLoad load = EndToEndLoad.prepare(b, report, projectCount, subscriberCount);
         try {
-            Load.Run run = load.runWithOutage(rate, warmup, o.outage, after, workers, broker.getAsInt());
+            EndToEndLoad.Run run = load.runWithOutage(rate, warmup, o.outage, after, workers, broker.getAsInt());
             run.fill(report);
             report.parameters.put("broker pid", broker.getAsInt());
             SvgChart chart = new SvgChart(f("recovery: e2e latency per second (Kafka frozen %d..%d s)",
@@ -324,9 +343,165 @@ final class Scenarios {
     }
 
     // ------------------------------------------------------------------------------------------------------
+    // idle
+
+    static Result idle(BenchContext b) {
+        Duration duration = or(b.options.duration, Duration.ofSeconds(60));
+        Report report = new Report("idle", f("the whole stack with no load for %d s", duration.toSeconds()));
+        report.parameters.put("duration", duration.toSeconds() + " s");
+        report.parameters.put("load", "none: no writes, no SSE streams, no Kafka tail, no scrapes");
+        BenchContext.log("idle: measuring the stack's CPU with no load for %d s", duration.toSeconds());
+        FlightRecordings recordings = b.startFlightRecordings();
+        SideMeasurements measurements = SideMeasurements.start(b, recordings);
+        BenchContext.sleep(duration.toMillis());
+        double seconds = measurements.seconds();
+        measurements.finish(report, false);
+        double stack = 0;
+        for (ProcessSampler.Usage u : report.processes) {
+            double cores = u.cpuSeconds() / seconds;
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("process", u.name());
+            row.put("cpu s", u.cpuSeconds());
+            row.put("cores", Math.round(cores * 1000) / 1000.0);
+            report.steps.add(row);
+            if (Report.inStack(u.name())) {
+                stack += cores;
+            }
+        }
+        double total = Math.round(stack * 1000) / 1000.0;
+        report.throughput.put("stack cores (PostgreSQL, Kafka, services)", total);
+        report.target("stack CPU with no load", "<= 0.05 cores", f("%.3f cores", total), total <= 0.05);
+        return new Result(report, null);
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // overload
+
+    /** The overload's base rate and where it came from. */
+    record BaseRate(double rate, String source) {
+    }
+
+    /** --rate when given; else the last passing rate of a ramp.json in the output directory; else 100/s. */
+    static BaseRate overloadRate(Double explicit, java.nio.file.Path rampJson) {
+        if (explicit != null) {
+            return new BaseRate(explicit, "--rate");
+        }
+        if (java.nio.file.Files.isRegularFile(rampJson)) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode ramp = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(rampJson.toFile());
+                double rate = ramp.path("throughput").path("max sustained rate (updates/s)").asDouble(0);
+                if (rate > 0) {
+                    return new BaseRate(rate, "the ramp's result in " + rampJson);
+                }
+            } catch (IOException e) {
+                // unreadable: the default below
+            }
+        }
+        return new BaseRate(100, "default (no --rate, no ramp result in " + rampJson + ")");
+    }
+
+    /**
+     * Seconds from {@code fromSecond} until the per-second p99 ({@code [t, count, p50, p99, max]} rows) stays
+     * under {@code limitMs} for the rest of the run; 0 when it never went over, NaN when it is still over at
+     * the end (or there is nothing after {@code fromSecond}).
+     */
+    static double secondsUntilSteady(List<double[]> series, double fromSecond, double limitMs) {
+        double lastOver = Double.NEGATIVE_INFINITY;
+        double lastSecond = Double.NEGATIVE_INFINITY;
+        for (double[] row : series) {
+            if (row[0] < fromSecond) {
+                continue;
+            }
+            lastSecond = Math.max(lastSecond, row[0]);
+            if (row[3] >= limitMs) {
+                lastOver = Math.max(lastOver, row[0]);
+            }
+        }
+        if (lastSecond == Double.NEGATIVE_INFINITY || lastOver >= lastSecond) {
+            return Double.NaN;
+        }
+        return lastOver == Double.NEGATIVE_INFINITY ? 0 : lastOver + 1 - fromSecond;
+    }
+
+    static Result overload(BenchContext b) {
+        BenchOptions o = b.options;
+        BaseRate base = overloadRate(o.rate, o.out.resolve("ramp.json"));
+        double rate = base.rate();
+        Duration phase = or(o.duration, Duration.ofSeconds(60));
+        Duration warmup = or(o.warmup, Duration.ofSeconds(10));
+        int workers = or(o.workers, 16);
+        int projectCount = Math.max(workers, or(o.projects, 64));
+        int subscriberCount = or(o.subscribers, projectCount);
+        double limitMs = o.p99Limit.toNanos() / 1e6;
+        Report report = new Report("overload", f("%.0f updates/s (twice %.0f) for %d s, then %.0f/s for %d s", 2 * rate,
+                rate, phase.toSeconds(), rate, phase.toSeconds()));
+        report.parameters.put("rate (updates/s)", rate + " from " + base.source());
+        report.parameters.put("timeline", f("%d s at %.0f/s (warm-up, not measured), %d s at %.0f/s (the overload), "
+                + "%d s at %.0f/s", warmup.toSeconds(), rate, phase.toSeconds(), 2 * rate, phase.toSeconds(), rate));
+        report.parameters.put("updates", "a 50-step plan; per step " + o.progressPerStep + " progress updates then its "
+                + "completion (steps start and complete throughout); after the load the current step fails, which "
+                + "ends the run");
+        report.parameters.put("steady", "e2e p99 per second of due time < " + SvgChart.number(limitMs) + " ms (--p99-limit)");
+        report.parameters.put("workers", workers);
+        report.parameters.put("projects", projectCount);
+        report.parameters.put("subscribers", subscriberCount);
+        report.parameters.put("auth", b.tokens.describe());
+        EndToEndLoad load = EndToEndLoad.prepare(b, report, projectCount, subscriberCount, true);
+        try {
+            EndToEndLoad.Run run = load.runOverload(rate, warmup, phase, phase, workers, o.progressPerStep);
+            run.fill(report);
+            if (run.notifierLagInBand != null) {
+                report.latency("sse delivery (notifier metric) during the overload",
+                        "notifier: occurredAt → frame written (bucket estimate)", run.notifierLagInBand);
+            }
+            OverloadVerdict.Verdict verdict = load.verdict();
+            double overloadEnd = warmup.plus(phase).toNanos() / 1e9;
+            double steadyAfter = secondsUntilSteady(run.e2e.series(), overloadEnd, limitMs);
+            report.counts.put("streams on their project's final view", verdict.onFinalView() + " of " + verdict.streams());
+            report.counts.put("streams closed", verdict.closed());
+            report.counts.put("status changes expected at the streams", verdict.statusChangesExpected());
+            report.counts.put("status changes missing (skipped: a later id arrived)", verdict.statusChangesMissing());
+            report.counts.put("status changes not yet delivered at the end (stream behind)",
+                    verdict.statusChangesNotYetDelivered());
+            report.counts.put("progress events merged (conflated, accepted)", verdict.mergedProgressEvents());
+            report.counts.put("ids not increasing", verdict.idsNotIncreasing());
+            report.counts.put("back to steady after the overload (s)",
+                    Double.isNaN(steadyAfter) ? "not within the run" : steadyAfter);
+            verdict.examples().forEach(e -> report.notes.add("verdict: " + e));
+            LatencySummary write = report.latency("write");
+            LatencySummary delivery = run.deliveryBand.latency().summary();
+            report.target("write p99 (both phases)", "<= 1 s", Report.ms(write.p99()) + " ms",
+                    write.count() == 0 ? null : write.p99() <= 1_000);
+            report.target("SSE delivery p99 during the overload", "<= 1 s", Report.ms(delivery.p99()) + " ms",
+                    delivery.count() == 0 ? null : delivery.p99() <= 1_000);
+            report.target("back to steady e2e p99 after the overload", "<= 10 s",
+                    Double.isNaN(steadyAfter) ? "not within the run" : f("%.0f s", steadyAfter),
+                    !Double.isNaN(steadyAfter) && steadyAfter <= 10);
+            report.target("every subscriber ends on the final view", "all",
+                    verdict.onFinalView() + " of " + verdict.streams(), verdict.onFinalView() == verdict.streams());
+            report.target("every status change reached every subscriber", "0 missing",
+                    f("%d missing, %d not yet delivered, of %d", verdict.statusChangesMissing(),
+                            verdict.statusChangesNotYetDelivered(), verdict.statusChangesExpected()),
+                    verdict.statusChangesMissing() == 0 && verdict.statusChangesNotYetDelivered() == 0
+                            && verdict.idsNotIncreasing() == 0);
+            SvgChart chart = new SvgChart(f("overload: %.0f/s from %.0f s to %.0f s, then %.0f/s (per second of due time)",
+                    2 * rate, warmup.toNanos() / 1e9, overloadEnd, rate), "seconds since the load started (by when the update was due)")
+                    .series("e2e p50", column(run.e2e.series(), 2)).series("e2e p99", column(run.e2e.series(), 3))
+                    .series("write p99", column(run.stats.write.series(), 3))
+                    .series("SSE delivery p99 (200 → frame)", column(run.delivery.latency().series(), 3))
+                    .line(1_000, "write / delivery p99 target 1 s").line(limitMs, "steady: e2e p99 < "
+                            + SvgChart.number(limitMs) + " ms");
+            return new Result(report, chart);
+        } finally {
+            load.close();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------
     // floor
 
-    static Result floor(Bench b) throws SQLException {
+    static Result floor(BenchContext b) throws SQLException {
         BenchOptions o = b.options;
         int writers = o.floorWriters;
         Duration duration = or(o.duration, Duration.ofSeconds(30));
@@ -343,10 +518,10 @@ final class Scenarios {
         JdbcFloor.Stats jdbc = new JdbcFloor.Stats(new Latency("jdbc", "one transaction"));
         List<ProcessSampler.Usage> jdbcProcesses;
         double jdbcTps;
-        Observation jdbcObservation;
+        SideMeasurements jdbcObservation;
         try {
             floor.setUp();
-            Bench.log("floor: JDBC, %d writers, %d s", writers, duration.plus(warmup).toSeconds());
+            BenchContext.log("floor: JDBC, %d writers, %d s", writers, duration.plus(warmup).toSeconds());
             long start = System.nanoTime();
             long measureFrom = start + warmup.toNanos();
             long end = measureFrom + duration.toNanos();
@@ -358,9 +533,10 @@ final class Scenarios {
                             .increment();
                 }
             }, "bench-floor");
+            FlightRecordings jdbcRecordings = b.startFlightRecordings();
             writersThread.start();
             WriteLoad.sleepUntil(measureFrom);
-            jdbcObservation = Observation.start(b);
+            jdbcObservation = SideMeasurements.start(b, jdbcRecordings);
             try {
                 writersThread.join();
             } catch (InterruptedException e) {
@@ -378,15 +554,16 @@ final class Scenarios {
         BenchProjects projects = new BenchProjects(o.projectPrefix, projectCount);
         b.setUp(projects);
         WriteLoad.Stats http = new WriteLoad.Stats(new Latency("write", ""), new Latency("service", ""));
-        Bench.log("floor: HTTP through the worker client, %d writers, %d s", writers, duration.plus(warmup).toSeconds());
+        BenchContext.log("floor: HTTP through the worker client, %d writers, %d s", writers, duration.plus(warmup).toSeconds());
         long start = System.nanoTime();
         long measureFrom = start + warmup.toNanos();
         long end = measureFrom + duration.toNanos();
         WriteLoad writeLoad = new WriteLoad(b.client, projects, writers);
         Thread writersThread = new Thread(() -> writeLoad.runClosed(measureFrom, end, http), "bench-floor-http");
+        FlightRecordings httpRecordings = b.startFlightRecordings();
         writersThread.start();
         WriteLoad.sleepUntil(measureFrom);
-        Observation httpObservation = Observation.start(b);
+        SideMeasurements httpObservation = SideMeasurements.start(b, httpRecordings);
         try {
             writersThread.join();
         } catch (InterruptedException e) {
@@ -432,33 +609,100 @@ final class Scenarios {
     // ------------------------------------------------------------------------------------------------------
     // get
 
-    static Result get(Bench b) throws IOException {
+    /** What one sequence of GETs on one kept-alive connection measured. */
+    record GetRun(Latency latency, Map<Integer, Long> statuses, long ioErrors, int done, double seconds) {
+
+        double perSecond() {
+            return seconds <= 0 ? 0 : done / seconds;
+        }
+    }
+
+    static Result get(BenchContext b) throws IOException {
         BenchOptions o = b.options;
         int requests = o.requests;
         int warmupRequests = Math.min(10_000, Math.max(1_000, requests / 5));
         Duration limit = or(o.duration, Duration.ofSeconds(120));
-        Report report = new Report("get", "notifier GET /api/projects/{id}/progress, one keep-alive connection");
+        Report report = new Report("get", "notifier GET /api/projects/{id}/progress, one keep-alive connection, "
+                + "against a loopback HTTP baseline");
         BenchProjects projects = new BenchProjects(o.projectPrefix, 1);
         b.setUp(projects);
         b.awaitNotifier(projects, Duration.ofSeconds(30));
         String path = b.notifierBasePath().replaceAll("/$", "") + "/api/projects/" + projects.get(0).id() + "/progress";
-        report.parameters.put("requests", requests + " measured after " + warmupRequests + " warm-up, sequential");
+        String body = b.notifierProgress(projects.get(0).id());
+        if (body == null) {
+            throw new IllegalStateException("the notifier did not answer GET " + path);
+        }
+        byte[] bodyBytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        report.parameters.put("requests", requests + " measured after " + warmupRequests + " warm-up, sequential, "
+                + "to the notifier and then to the baseline");
         report.parameters.put("path", path);
         report.parameters.put("client", "raw HTTP/1.1 on one kept-alive socket (TCP_NODELAY)");
+        report.parameters.put("baseline", "a trivial HTTP server inside this tool on 127.0.0.1 (a thread per "
+                + "connection, one prepared answer: the notifier's " + bodyBytes.length + "-byte JSON body)");
         report.parameters.put("auth", b.tokens.describe());
+
+        FlightRecordings recordings = b.startFlightRecordings();
+        SideMeasurements[] observation = new SideMeasurements[1];
+        GetRun notifier = measureGets(b.notifierAddress(), path, b.notifierSnapshotToken(), warmupRequests, requests,
+                limit, () -> observation[0] = SideMeasurements.start(b, recordings));
+        if (observation[0] == null) {
+            observation[0] = SideMeasurements.start(b, recordings);
+        }
+        observation[0].finish(report, false);
+        GetRun baseline;
+        try (LoopbackHttpServer server = new LoopbackHttpServer(bodyBytes)) {
+            baseline = measureGets(server.address(), path, null, warmupRequests, requests, limit, () -> { });
+        }
+        LatencySummary s = notifier.latency().summary();
+        LatencySummary base = baseline.latency().summary();
+        double ratio = baselineRatio(s, base);
+        report.latency("get", "notifier: request → whole answer (keep-alive)", notifier.latency());
+        report.latency("baseline get", "loopback baseline: request → whole answer (keep-alive)", baseline.latency());
+        report.throughput.put("requests/s (one connection)", round(notifier.perSecond()));
+        report.throughput.put("baseline requests/s (one connection)", round(baseline.perSecond()));
+        report.throughput.put("p50 ratio notifier / baseline", Double.isNaN(ratio) ? Double.NaN
+                : Math.round(ratio * 100) / 100.0);
+        report.counts.put("statuses", notifier.statuses().toString());
+        report.counts.put("io errors", notifier.ioErrors());
+        report.counts.put("baseline statuses", baseline.statuses().toString());
+        report.counts.put("body bytes", bodyBytes.length);
+        report.target("notifier GET progress p50 against the loopback baseline's", "<= 2x",
+                f("%.2fx (%s ms vs %s ms)", ratio, Report.ms(s.p50()), Report.ms(base.p50())),
+                Double.isNaN(ratio) ? null : ratio <= 2);
+        if (notifier.statuses().keySet().stream().anyMatch(code -> code != 200)) {
+            report.notes.add("some answers were not 200: " + notifier.statuses());
+        }
+        SvgChart chart = new SvgChart("GET progress: latency by percentile, notifier and loopback baseline",
+                "percentile").percentileTicks()
+                .series("notifier GET progress", SvgChart.spectrum(notifier.latency().copy()))
+                .series("loopback baseline", SvgChart.spectrum(baseline.latency().copy()));
+        if (base.count() > 0) {
+            chart.line(2 * base.p50(), "target: p50 <= 2 x baseline p50");
+        }
+        return new Result(report, chart);
+    }
+
+    /** The notifier's p50 over the baseline's; NaN when either has no value. */
+    static double baselineRatio(LatencySummary measured, LatencySummary baseline) {
+        if (measured.count() == 0 || baseline.count() == 0 || !(baseline.p50() > 0)) {
+            return Double.NaN;
+        }
+        return measured.p50() / baseline.p50();
+    }
+
+    /** Sequential GETs: {@code warmup} not measured, then {@code requests}; {@code measuring} runs in between. */
+    private static GetRun measureGets(InetSocketAddress address, String path, String token, int warmup, int requests,
+                                      Duration limit, Runnable measuring) throws IOException {
         Latency latency = new Latency("get", "request → whole answer", System.nanoTime());
         long errors = 0;
         Map<Integer, Long> statuses = new java.util.TreeMap<>();
-        InetSocketAddress address = b.notifierAddress();
         long deadline = System.nanoTime() + limit.toNanos();
-        Observation observation = null;
-        long measuredStart = 0;
-        long measuredEnd;
+        long measuredStart = System.nanoTime();
         int done = 0;
-        try (KeepAliveHttp http = new KeepAliveHttp(address, path, b.notifierSnapshotToken())) {
-            for (int i = 0; i < warmupRequests + requests && System.nanoTime() < deadline; i++) {
-                if (i == warmupRequests) {
-                    observation = Observation.start(b);
+        try (KeepAliveHttp http = new KeepAliveHttp(address, path, token)) {
+            for (int i = 0; i < warmup + requests && System.nanoTime() < deadline; i++) {
+                if (i == warmup) {
+                    measuring.run();
                     measuredStart = System.nanoTime();
                 }
                 long t0 = System.nanoTime();
@@ -471,31 +715,13 @@ final class Scenarios {
                     continue;
                 }
                 long t1 = System.nanoTime();
-                if (i >= warmupRequests) {
+                if (i >= warmup) {
                     statuses.merge(status, 1L, Long::sum);
                     latency.record(t1 - t0, t1);
                     done++;
                 }
             }
-            measuredEnd = System.nanoTime();
         }
-        if (observation == null) {
-            observation = Observation.start(b);
-        }
-        observation.finish(report, false);
-        double seconds = Math.max(1e-9, (measuredEnd - measuredStart) / 1e9);
-        report.latency("get", "request → whole answer (keep-alive)", latency);
-        report.throughput.put("requests/s (one connection)", round(done / seconds));
-        report.counts.put("statuses", statuses.toString());
-        report.counts.put("io errors", errors);
-        LatencySummary s = latency.summary();
-        report.target("notifier GET progress p50", "<= 0.2 ms", Report.ms(s.p50()) + " ms",
-                s.count() == 0 ? null : s.p50() <= 0.2);
-        if (statuses.keySet().stream().anyMatch(code -> code != 200)) {
-            report.notes.add("some answers were not 200: " + statuses);
-        }
-        SvgChart chart = new SvgChart("notifier GET progress: latency by percentile", "percentile").percentileTicks()
-                .series("GET progress", SvgChart.spectrum(latency.copy())).line(0.2, "p50 target 0.2 ms");
-        return new Result(report, chart);
+        return new GetRun(latency, statuses, errors, done, (System.nanoTime() - measuredStart) / 1e9);
     }
 }

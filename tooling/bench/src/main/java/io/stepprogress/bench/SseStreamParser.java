@@ -7,7 +7,8 @@ import java.util.Locale;
 /**
  * An incremental parser of one HTTP/1.1 response carrying a Server-Sent Events stream, fed the bytes as they
  * come off a non-blocking socket: the status line and headers, then the body (chunked or not), then SSE lines.
- * Only {@code event:} and {@code id:} are kept; {@code data:} lines are counted, never stored, so ten thousand
+ * Only {@code event:} and {@code id:} are kept; {@code data:} lines are counted, not stored (unless
+ * {@link #keepData} asks for them), so ten thousand
  * streams cost a few hundred bytes each.
  */
 public final class SseStreamParser {
@@ -25,6 +26,7 @@ public final class SseStreamParser {
 
     private static final int MAX_HEADER_BYTES = 16 * 1024;
     private static final int MAX_KEPT_LINE = 256;
+    private static final int MAX_DATA_BYTES = 1 << 20;
 
     private enum Phase { HEADERS, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, IDENTITY, DONE }
 
@@ -46,6 +48,21 @@ public final class SseStreamParser {
     private String id;
     private int dataBytes;
     private boolean hasData;
+    /** When kept ({@link #keepData}): the data of the frame being dispatched, lines joined by LF. */
+    private StringBuilder data;
+    private java.io.ByteArrayOutputStream dataLine;
+
+    /** Keeps each frame's data, readable with {@link #data()} while its frame is dispatched (overload checks). */
+    public SseStreamParser keepData() {
+        data = new StringBuilder();
+        dataLine = new java.io.ByteArrayOutputStream();
+        return this;
+    }
+
+    /** The data of the frame being dispatched; null unless {@link #keepData} was called. */
+    public String data() {
+        return data == null ? null : data.toString();
+    }
 
     public int status() {
         return status;
@@ -179,6 +196,9 @@ public final class SseStreamParser {
         if (lineLength < MAX_KEPT_LINE) {
             line[lineLength++] = b;
         }
+        if (dataLine != null && dataLine.size() < MAX_DATA_BYTES) {
+            dataLine.write(b);
+        }
         lineTotal++;
     }
 
@@ -191,9 +211,17 @@ public final class SseStreamParser {
             id = null;
             dataBytes = 0;
             hasData = false;
+            if (data != null) {
+                data.setLength(0);
+            }
         } else if (line[0] != ':') {
             if (startsWith("data:")) {
                 dataBytes += lineTotal - 5 - (lineLength > 5 && line[5] == ' ' ? 1 : 0);
+                if (data != null) {
+                    String text = dataLine.toString(StandardCharsets.UTF_8);
+                    data.append(hasData ? "\n" : "")
+                            .append(text.substring(text.length() > 5 && text.charAt(5) == ' ' ? 6 : 5));
+                }
                 hasData = true;
             } else if (startsWith("event:")) {
                 event = value(6);
@@ -203,6 +231,9 @@ public final class SseStreamParser {
         }
         lineLength = 0;
         lineTotal = 0;
+        if (dataLine != null) {
+            dataLine.reset();
+        }
     }
 
     private boolean startsWith(String field) {

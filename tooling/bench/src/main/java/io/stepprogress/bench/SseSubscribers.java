@@ -36,7 +36,9 @@ public final class SseSubscribers implements AutoCloseable {
         final long measureFromNanos;
         final LongAdder frames = new LongAdder();
         final LongAdder unmatched = new LongAdder();
-        volatile Band band;
+        volatile DueWindowLatency band;
+        /** Delivery lag (the update's 200 at the writer → its frame here) of updates due within each band. */
+        volatile DueWindowLatency[] deliveryBands = new DueWindowLatency[0];
 
         public Sink(Latency endToEnd, Latency endToEndFromSend, long measureFromNanos) {
             this.endToEnd = endToEnd;
@@ -71,6 +73,7 @@ public final class SseSubscribers implements AutoCloseable {
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     private volatile Sink sink;
     private volatile boolean stopping;
+    private boolean track;
 
     /**
      * @param notifier  host and port of the notifier
@@ -100,11 +103,40 @@ public final class SseSubscribers implements AutoCloseable {
         this.sink = sink;
     }
 
+    /**
+     * Keeps, for every stream opened from now on, the ids of its progress frames in arrival order and the
+     * view of its last frame, for {@link OverloadVerdict} (a few bytes per frame: for the overload's streams,
+     * not for a fan-out's thousands).
+     */
+    public SseSubscribers track() {
+        this.track = true;
+        return this;
+    }
+
+    /** What each tracked stream received, for {@link OverloadVerdict#judge}. */
+    public List<OverloadVerdict.StreamRecord> records(com.fasterxml.jackson.databind.ObjectMapper json) {
+        List<OverloadVerdict.StreamRecord> records = new ArrayList<>();
+        for (Connection c : snapshot()) {
+            if (c.received == null) {
+                continue;
+            }
+            long[] ids;
+            String lastData;
+            synchronized (c) {
+                ids = java.util.Arrays.copyOf(c.received, c.receivedCount);
+                lastData = c.lastData;
+            }
+            records.add(new OverloadVerdict.StreamRecord(c.project, c.streaming && !c.closed, c.firstId, ids,
+                    OverloadVerdict.viewKeyOfFrame(lastData, json)));
+        }
+        return records;
+    }
+
     /** Queues the streams; they open in the background, at most maxConnecting at once. */
     public void open(List<Target> targets) {
         int i = 0;
         for (Target target : targets) {
-            Connection c = new Connection(target.project(), target.token());
+            Connection c = new Connection(target.project(), target.token(), track);
             synchronized (connections) {
                 connections.add(c);
             }
@@ -236,6 +268,11 @@ public final class SseSubscribers implements AutoCloseable {
         final int project;
         final String token;
         final SseStreamParser parser = new SseStreamParser();
+        /** Tracked streams only: progress frame ids in arrival order, the snapshot's id, the last frame's data. */
+        long[] received;
+        int receivedCount;
+        long firstId = -1;
+        String lastData;
         SocketChannel channel;
         ByteBuffer request;
         long connectStartNanos;
@@ -245,9 +282,25 @@ public final class SseSubscribers implements AutoCloseable {
         volatile long lastSequence;
         long now;
 
-        Connection(int project, String token) {
+        Connection(int project, String token, boolean track) {
             this.project = project;
             this.token = token;
+            if (track) {
+                parser.keepData();
+                received = new long[256];
+            }
+        }
+
+        private synchronized void keep(String event, long sequence) {
+            if ("progress".equals(event)) {
+                if (receivedCount == received.length) {
+                    received = java.util.Arrays.copyOf(received, receivedCount * 2);
+                }
+                received[receivedCount++] = sequence;
+            } else if (firstId < 0) {
+                firstId = sequence;
+            }
+            lastData = parser.data();
         }
 
         ByteBuffer request() {
@@ -288,6 +341,9 @@ public final class SseSubscribers implements AutoCloseable {
             } catch (NumberFormatException e) {
                 return;
             }
+            if (received != null && ("progress".equals(event) || "snapshot".equals(event))) {
+                keep(event, sequence);
+            }
             if ("progress".equals(event)) {
                 if (lastSequence > 0 && sequence > lastSequence + 1) {
                     gaps.increment();
@@ -296,9 +352,18 @@ public final class SseSubscribers implements AutoCloseable {
                 s.frames.increment();
                 long due = projects.dueOf(project, sequence);
                 long sent = projects.sentOf(project, sequence);
-                Band band = s.band;
+                DueWindowLatency band = s.band;
                 if (band != null && due != Long.MIN_VALUE && band.contains(due)) {
                     band.latency().record(now - due, now);
+                }
+                for (DueWindowLatency delivery : s.deliveryBands) {
+                    if (due != Long.MIN_VALUE && delivery.contains(due)) {
+                        long answered = projects.answeredOf(project, sequence);
+                        if (answered != Long.MIN_VALUE) {
+                            // 0: the frame came before the writer read its 200; counted as no lag (1 us).
+                            delivery.latency().record(answered == 0 ? 0 : now - answered, due);
+                        }
+                    }
                 }
                 if (due == Long.MIN_VALUE) {
                     s.unmatched.increment();

@@ -25,6 +25,8 @@ public final class WriteLoad {
         final Latency service;
         final LongAdder ok = new LongAdder();
         final LongAdder okMeasured = new LongAdder();
+        /** Answers (200) that arrived at or after the measured window's start, whenever they were due. */
+        final LongAdder answeredInWindow = new LongAdder();
         final LongAdder sent = new LongAdder();
         final LongAdder sequenceMismatches = new LongAdder();
         final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
@@ -32,7 +34,7 @@ public final class WriteLoad {
         final AtomicBoolean abortedBehindSchedule = new AtomicBoolean();
         volatile long measureFromNanos;
         volatile long measureToNanos;
-        volatile Band band;
+        volatile DueWindowLatency band;
 
         Stats(Latency write, Latency service) {
             this.write = write;
@@ -49,11 +51,22 @@ public final class WriteLoad {
             return copy;
         }
 
-        /** Successful requests that were due in the measured window, per second of that window (or longer). */
+        /**
+         * Answers per second of the window actually run: those that arrived from the measured window's start
+         * until the load ended, over that time. The load ends at the schedule's end or its last answer,
+         * whichever is later; after an abort (workers too far behind) at the last answer, not at the end of a
+         * schedule that was never run.
+         */
         public double achievedPerSecond() {
-            long end = Math.max(measureToNanos, lastCompletionNanos.get());
+            return achievedPerSecond(answeredInWindow.sum(), measureFromNanos, measureToNanos,
+                    lastCompletionNanos.get(), abortedBehindSchedule());
+        }
+
+        static double achievedPerSecond(long answered, long measureFromNanos, long scheduleEndNanos,
+                                        long lastAnswerNanos, boolean aborted) {
+            long end = aborted ? lastAnswerNanos : Math.max(scheduleEndNanos, lastAnswerNanos);
             double seconds = (end - measureFromNanos) / 1e9;
-            return seconds <= 0 ? 0 : okMeasured.sum() / seconds;
+            return seconds <= 0 ? 0 : answered / seconds;
         }
 
         public long okMeasured() {
@@ -69,11 +82,22 @@ public final class WriteLoad {
         }
     }
 
+    /** The n-th update of a project's run (0-based) over its steps. */
+    @FunctionalInterface
+    public interface UpdatePlan {
+        BenchProjects.Update update(long n, java.util.List<String> steps);
+    }
+
     private final ProgressClient client;
     private final BenchProjects projects;
     private final int workers;
+    private final UpdatePlan plan;
 
     public WriteLoad(ProgressClient client, BenchProjects projects, int workers) {
+        this(client, projects, workers, BenchProjects::update);
+    }
+
+    public WriteLoad(ProgressClient client, BenchProjects projects, int workers, UpdatePlan plan) {
         if (workers > projects.size()) {
             throw new IllegalArgumentException("need at least as many projects (" + projects.size() + ") as workers ("
                     + workers + ")");
@@ -81,6 +105,7 @@ public final class WriteLoad {
         this.client = client;
         this.projects = projects;
         this.workers = workers;
+        this.plan = plan;
     }
 
     /**
@@ -133,23 +158,30 @@ public final class WriteLoad {
 
     private void send(BenchProjects.Project project, long due, boolean measured, Stats stats) {
         long expected = project.lastSequence + 1;
-        BenchProjects.Update update = BenchProjects.update(project.updates++, project.steps);
+        BenchProjects.Update update = plan.update(project.updates++, project.steps);
         long sent = System.nanoTime();
         projects.expect(project.index, expected, due, sent);
         stats.sent.increment();
         try {
-            InitializationView view = client.reportProgress(project.id, update.step(), update.progress(),
-                    update.message());
+            InitializationView view = switch (update.action()) {
+                case PROGRESS -> client.reportProgress(project.id, update.step(), update.progress(), update.message());
+                case COMPLETE -> client.complete(project.id, update.step(), update.message());
+            };
             long done = System.nanoTime();
             if (view.sequence() != expected) {
                 stats.sequenceMismatches.increment();
                 projects.expect(project.index, view.sequence(), due, sent);
             }
+            projects.answered(project.index, view.sequence(), done);
+            project.answered(view);
             project.lastSequence = view.sequence();
             project.lastWritten.accumulateAndGet(view.sequence(), Math::max);
             stats.ok.increment();
+            if (done >= stats.measureFromNanos) {
+                stats.answeredInWindow.increment();
+            }
             stats.lastCompletionNanos.accumulateAndGet(done, Math::max);
-            Band band = stats.band;
+            DueWindowLatency band = stats.band;
             if (band != null && band.contains(due)) {
                 band.latency().record(done - due, done);
             }

@@ -59,4 +59,40 @@ class BenchProjectsTest {
                 .containsExactly("bench-0", "bench-4", "bench-8");
         assertThat(projects.ownedBy(3, 4)).extracting(BenchProjects.Project::id).containsExactly("bench-3", "bench-7");
     }
+
+    @Test
+    void overloadUpdatesProgressAndCompleteEachStepButTheLastWhichNeverCompletesDuringTheLoad() {
+        List<String> plan = List.of("a", "b", "c");
+        // steps a and b: 4 progress updates (25, 50, 75, 100) and a completion each; then c goes up and stays
+        assertThat(BenchProjects.updateWithStatusChanges(0, plan, 4)).isEqualTo(
+                new BenchProjects.Update(BenchProjects.Action.PROGRESS, "a", 25, "bench update 0"));
+        assertThat(BenchProjects.updateWithStatusChanges(3, plan, 4).progress()).isEqualTo(100);
+        assertThat(BenchProjects.updateWithStatusChanges(4, plan, 4).action()).isEqualTo(BenchProjects.Action.COMPLETE);
+        assertThat(BenchProjects.updateWithStatusChanges(5, plan, 4).step()).isEqualTo("b");
+        assertThat(BenchProjects.updateWithStatusChanges(9, plan, 4)).isEqualTo(
+                new BenchProjects.Update(BenchProjects.Action.COMPLETE, "b", 100, "bench update 9"));
+        assertThat(BenchProjects.updateWithStatusChanges(10, plan, 4)).isEqualTo(
+                new BenchProjects.Update(BenchProjects.Action.PROGRESS, "c", 25, "bench update 10"));
+        assertThat(BenchProjects.updateWithStatusChanges(5_000, plan, 4)).isEqualTo(
+                new BenchProjects.Update(BenchProjects.Action.PROGRESS, "c", 100, "bench update 5000"));
+        assertThat(BenchProjects.manySteps()).hasSize(50);
+    }
+
+    @Test
+    void aProjectRecordsTheSequencesOfAnswersThatChangedAStatusButNotOfProgressAlone() {
+        java.time.Instant t = java.time.Instant.EPOCH;
+        java.util.function.BiFunction<Long, io.stepprogress.event.StepStatus, io.stepprogress.event.InitializationView> view =
+                (sequence, status) -> new io.stepprogress.event.InitializationView("bench-0",
+                        io.stepprogress.event.InitializationStatus.RUNNING, sequence, "m", "a", sequence, t, t, null, null,
+                        List.of(new io.stepprogress.event.StepView("a", "A", 1, status, (int) (long) sequence, "m", t, t)), 1);
+        BenchProjects.Project project = new BenchProjects("bench", 1).get(0);
+
+        project.started(view.apply(1L, io.stepprogress.event.StepStatus.PENDING));
+        project.answered(view.apply(2L, io.stepprogress.event.StepStatus.RUNNING));
+        project.answered(view.apply(3L, io.stepprogress.event.StepStatus.RUNNING));
+        project.answered(view.apply(4L, io.stepprogress.event.StepStatus.COMPLETED));
+
+        assertThat(project.statusChanges()).containsExactly(2, 4);
+        assertThat(project.lastView.sequence()).isEqualTo(4);
+    }
 }

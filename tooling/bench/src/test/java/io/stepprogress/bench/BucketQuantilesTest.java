@@ -95,7 +95,7 @@ class BucketQuantilesTest {
         buckets.put(0.01, 100.0);
         buckets.put(Double.POSITIVE_INFINITY, 100.0);
 
-        LatencySummary s = Observation.bucketSummary(buckets);
+        LatencySummary s = SideMeasurements.bucketSummary(buckets);
 
         assertThat(s.count()).isEqualTo(100);
         assertThat(s.p50()).isEqualTo(5.0);

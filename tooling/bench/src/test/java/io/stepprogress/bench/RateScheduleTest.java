@@ -73,4 +73,21 @@ class RateScheduleTest {
         assertThatThrownBy(() -> RateSchedule.parseRates("")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RateSchedule.parseRates("fast")).hasMessageContaining("not a rate");
     }
+
+    @Test
+    void phasesFollowEachOtherEachAtItsOwnRate() {
+        RateSchedule schedule = RateSchedule.phases(0, java.util.List.of(
+                new RateSchedule.Phase(10, Duration.ofSeconds(1)), new RateSchedule.Phase(20, Duration.ofSeconds(2)),
+                new RateSchedule.Phase(10, Duration.ofSeconds(1))));
+
+        assertThat(schedule.count()).isEqualTo(10 + 40 + 10);
+        assertThat(schedule.dueNanos(9)).isEqualTo(900_000_000L);
+        assertThat(schedule.dueNanos(10)).isEqualTo(1_000_000_000L);
+        assertThat(schedule.dueNanos(11)).isEqualTo(1_050_000_000L);
+        assertThat(schedule.dueNanos(50)).isEqualTo(3_000_000_000L);
+        assertThat(schedule.dueNanos(59)).isEqualTo(3_900_000_000L);
+        assertThat(schedule.phaseStartNanos(2)).isEqualTo(3_000_000_000L);
+        assertThat(schedule.endNanos()).isEqualTo(4_000_000_000L);
+        assertThat(LongStream.range(0, schedule.count()).map(schedule::dueNanos).toArray()).isSorted();
+    }
 }

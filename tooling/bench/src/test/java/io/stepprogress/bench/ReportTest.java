@@ -126,4 +126,22 @@ class ReportTest {
         assertThat(Report.ms(0.123)).isEqualTo("0.12");
         assertThat(Report.ms(1234.5)).isEqualTo("1235");
     }
+
+    @Test
+    void cpuPerUpdateIsGivenPerProcessAndForTheStackWithoutTheToolAndOthers() throws Exception {
+        Report r = new Report("steady", "t");
+        r.processes.add(new ProcessSampler.Usage("postgresql", 1, 20, 2.0, 0.1, 0.2, 80, 80));
+        r.processes.add(new ProcessSampler.Usage("progress-service", 2, 1, 3.0, 0.15, 0.3, 200, 200));
+        r.processes.add(new ProcessSampler.Usage("bench (this tool)", 3, 1, 4.0, 0.2, 0.3, 300, 300));
+        r.processes.add(new ProcessSampler.Usage("other", -1, 0, 9.0, 0.45, 0.5, 0, 0));
+        r.updatesDuringSampling = 1_000;
+
+        assertThat(r.cpuMsPerUpdate()).containsEntry("postgresql", 2.0).containsEntry("progress-service", 3.0)
+                .containsEntry("bench (this tool)", 4.0).containsEntry("stack total", 5.0);
+        assertThat(r.stackCpuCores()).isEqualTo(0.25);
+        JsonNode json = new ObjectMapper().readTree(r.toJson());
+        assertThat(json.at("/cpuMsPerUpdate/stack total").asDouble()).isEqualTo(5.0);
+        assertThat(json.at("/stackCpuCores").asDouble()).isEqualTo(0.25);
+        assertThat(r.toMarkdown(null)).contains("| **stack total** (PostgreSQL, Kafka, services) | 0.25 | | 5 | **5** |");
+    }
 }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class SseStreamParserTest {
 
-    private static final class Recorder implements SseStreamParser.Listener {
+    private static class Recorder implements SseStreamParser.Listener {
         final List<String> seen = new ArrayList<>();
 
         @Override
@@ -106,5 +106,22 @@ class SseStreamParserTest {
     void somethingThatIsNotHttpIsRefused() {
         assertThatThrownBy(() -> new SseStreamParser().feed("SSH-2.0-OpenSSH\r\n\r\n".getBytes(StandardCharsets.UTF_8),
                 new Recorder())).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void keptDataIsTheFramesDataLinesJoinedAndReadableWhileItIsDispatched() {
+        SseStreamParser parser = new SseStreamParser().keepData();
+        List<String> data = new ArrayList<>();
+        SseStreamParser.Listener listener = new Recorder() {
+            @Override
+            public void frame(String event, String id, int dataBytes) {
+                data.add(event + " " + id + " " + parser.data());
+            }
+        };
+        parser.feed((HEAD + chunk("event: snapshot\nid: 3\ndata: {\"a\":1}\n\n")
+                + chunk("event: progress\nid: 4\ndata:{\"b\":\ndata: 2}\n\n")).getBytes(StandardCharsets.UTF_8), listener);
+
+        assertThat(data).containsExactly("snapshot 3 {\"a\":1}", "progress 4 {\"b\":\n2}");
+        assertThat(new SseStreamParser().data()).isNull();
     }
 }

@@ -157,6 +157,7 @@ public final class LocalStack implements AutoCloseable {
             launch(() -> postgres = EmbeddedPostgresServer.builder().port(options.postgresPort())
                     .dataDirectory(options.dataDir().resolve("postgres").toAbsolutePath()).start());
             launch(() -> kafka = EmbeddedKafkaServer.builder().port(options.kafkaPort())
+                    .jvmOptions(JvmOptions.broker(logs).toArray(String[]::new))
                     .dataDirectory(options.dataDir().resolve("kafka").toAbsolutePath()).start());
             startServices(logs, readyTimeout);
             if (options.demo()) {
@@ -190,7 +191,7 @@ public final class LocalStack implements AutoCloseable {
                 }
                 ServiceProcess process = new ServiceProcess(service, jar(service), options.ports().get(service),
                         options.managementPorts().get(service), environment(service),
-                        logs.resolve(service.module() + ".log"), watchDir, stackMark());
+                        logs.resolve(service.module() + ".log"), watchDir, stackMark(), JvmOptions.service(service, logs));
                 services.put(service, process);
                 process.start();
             });

@@ -29,11 +29,13 @@ public final class ServiceProcess {
     private final String stackMark;
     private final int port;
     private final int managementPort;
+    private final List<String> jvmOptions;
     private Process process;
 
     ServiceProcess(Service service, Path jar, int port, int managementPort, Map<String, String> environment, Path log,
-                   Path watchDir, String stackMark) {
+                   Path watchDir, String stackMark, List<String> jvmOptions) {
         this.service = service;
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.watchDir = watchDir;
         this.stackMark = stackMark;
         this.jar = jar;
@@ -52,8 +54,9 @@ public final class ServiceProcess {
                     + " is missing): run ./mvnw install -DskipTests first");
         }
         // Standard input stays the default pipe from this JVM: ParentWatch stops the service when it closes.
-        List<String> command = ParentWatch.command(watchDir, jar, List.of(stackMark, "-Xmx" + service.heap(),
-                "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"), List.of());
+        List<String> options = new java.util.ArrayList<>(List.of(stackMark));
+        options.addAll(jvmOptions);
+        List<String> command = ParentWatch.command(watchDir, jar, options, List.of());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);

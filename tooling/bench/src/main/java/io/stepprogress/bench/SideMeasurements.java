@@ -10,13 +10,13 @@ import java.util.NavigableMap;
  * machine's load, and the services' own histograms (relay lag, SSE delivery lag) as the difference of two
  * scrapes.
  */
-final class Observation {
+final class SideMeasurements {
 
     /** Services' histograms the reports show: (endpoint, metric, name in the report, description). */
     private record Histogram(MetricsEndpoint endpoint, String metric, String name, String description) {
     }
 
-    private final Bench bench;
+    private final BenchContext bench;
     private final List<Histogram> histograms;
     private final double[] loadBefore;
     private final PrometheusMetrics[] before;
@@ -25,25 +25,29 @@ final class Observation {
     private final FlightRecordings recordings;
     private final String startedAt = java.time.Instant.now().toString();
 
-    private Observation(Bench bench) {
+    private SideMeasurements(BenchContext bench, FlightRecordings recordings) {
         this.bench = bench;
         this.histograms = List.of(
                 new Histogram(bench.progressMetrics, "progress_relay_lag_seconds", "relay (metric)",
                         "progress-service: occurredAt to Kafka ack (bucket estimate)"),
                 new Histogram(bench.notifierMetrics, "notifier_sse_delivery_lag_seconds", "sse delivery (metric)",
                         "notifier: occurredAt to frame written (bucket estimate)"));
-        this.loadBefore = Proc.loadAverage();
+        this.loadBefore = ProcFs.loadAverage();
         this.before = new PrometheusMetrics[histograms.size()];
         for (int i = 0; i < histograms.size(); i++) {
             before[i] = histograms.get(i).endpoint().scrape();
         }
         this.sampler = ProcessSampler.start(bench.processGroups());
-        this.recordings = bench.options.jfr
-                ? FlightRecordings.start(bench.processGroups(), bench.label(), bench.options.out) : null;
+        this.recordings = recordings;
     }
 
-    static Observation start(Bench bench) {
-        return new Observation(bench);
+    /**
+     * Starts sampling now. {@code recordings} (null without {@code --jfr}) were started before the window, since
+     * jcmd takes seconds per JVM: started here they would miss the window's beginning; they are stopped and
+     * dumped by {@link #finish}.
+     */
+    static SideMeasurements start(BenchContext bench, FlightRecordings recordings) {
+        return new SideMeasurements(bench, recordings);
     }
 
     ProcessSampler sampler() {
@@ -69,7 +73,7 @@ final class Observation {
                 ? String.format(Locale.ROOT, "NOT QUIET: other processes used %.2f cores on average; these numbers "
                         + "were taken under load", other)
                 : "quiet";
-        report.machine = new Report.Machine(Runtime.getRuntime().availableProcessors(), loadBefore, Proc.loadAverage(),
+        report.machine = new Report.Machine(Runtime.getRuntime().availableProcessors(), loadBefore, ProcFs.loadAverage(),
                 sampler.machineBusyCores(), other, note);
         if (withHistograms) {
             for (int i = 0; i < histograms.size(); i++) {

@@ -7,13 +7,13 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 
 /** Wires the (framework-free, unit-tested) state to its configuration and metrics. */
-public class StateProducer {
+public class AlertStateProducer {
 
     @Produces
     @Singleton
     @Startup // the gauges exist from the first scrape on
-    Initializations initializations(AlertConfig config, ProgressMetrics metrics) {
-        Initializations state = new Initializations(config.stallAfter(), config.failedRetention(),
+    AlertState alertState(AlertConfig config, ProgressMetrics metrics) {
+        AlertState state = new AlertState(config.stallAfter(), config.failedRetention(),
                 config.rememberedFinished(), metrics, Clock.systemUTC());
         metrics.bind(state);
         return state;

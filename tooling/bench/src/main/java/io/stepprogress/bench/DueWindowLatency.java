@@ -1,7 +1,7 @@
 package io.stepprogress.bench;
 
 /** Latencies of requests due within [from, to) (System.nanoTime values), recorded apart: e.g. during an outage. */
-public record Band(long fromNanos, long toNanos, Latency latency) {
+public record DueWindowLatency(long fromNanos, long toNanos, Latency latency) {
 
     public boolean contains(long dueNanos) {
         return dueNanos >= fromNanos && dueNanos < toNanos;

@@ -6,6 +6,8 @@ import io.stepprogress.event.InitializationView;
 import io.stepprogress.event.StepProgressUpdated;
 import io.stepprogress.event.StepStatus;
 import io.stepprogress.event.StepView;
+import io.stepprogress.event.consume.IntakeBatch;
+import io.stepprogress.event.trace.TracedWork;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,19 +20,24 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.IntFunction;
 import org.jboss.logging.Logger;
 
 /**
- * The initializations in progress (pending or running), in memory, and the alerts derived from them.
+ * What the alerts are made from: the initializations in progress (pending or running), in memory, the
+ * failures still listed, and the alerts derived from them.
  * <p>
- * Events are applied in per-project {@code sequence} order: a duplicate or an older event is dropped. An
+ * Events are applied in per-project {@code sequence} order: a duplicate or an older event is dropped (the
+ * consumer's {@link io.stepprogress.event.consume.EventIntake} drops them before they get here, against
+ * {@link #lastSequence}; this class keeps the rule so its state never goes back). An
  * event is applied either <em>live</em> (it reaches the {@link Recorder}: counters, histograms, lag) or as
  * <em>history</em> (state only), which is how a partition's past is re-read on assignment without counting
  * it twice. Thread-safe: the consumer, the rebalance listener, the evaluator and HTTP reads share it.
  */
-public final class Initializations {
+public final class AlertState {
 
-    private static final Logger LOG = Logger.getLogger(Initializations.class);
+    private static final Logger LOG = Logger.getLogger(AlertState.class);
 
     /** Where live effects go: the metrics. */
     public interface Recorder {
@@ -62,7 +69,7 @@ public final class Initializations {
     private final LinkedHashMap<String, Long> finishedSequences;
     private int stalled;
 
-    public Initializations(Duration stallAfter, Duration failedRetention, int rememberedFinished, Recorder recorder,
+    public AlertState(Duration stallAfter, Duration failedRetention, int rememberedFinished, Recorder recorder,
                            Clock clock) {
         this.stallAfter = stallAfter;
         this.failedRetention = failedRetention;
@@ -114,6 +121,35 @@ public final class Initializations {
             }
         }
         return Outcome.APPLIED;
+    }
+
+    /**
+     * Applies a batch in one pass, under one lock, in order. An event that cannot be applied is handed to
+     * {@code failed} and the rest of the batch goes on.
+     */
+    public void applyAll(List<? extends IntakeBatch.Accepted<?>> events, boolean live,
+                         BiConsumer<IntakeBatch.Accepted<?>, RuntimeException> failed) {
+        applyAll(events, live, failed, i -> TracedWork.NONE);
+    }
+
+    /**
+     * {@link #applyAll(List, boolean, BiConsumer)}, each event's apply inside {@code spanOf}'s span for its index
+     * (tracing, docs/operations.md); an event that cannot be applied marks its span failed.
+     */
+    public synchronized void applyAll(List<? extends IntakeBatch.Accepted<?>> events, boolean live,
+                                      BiConsumer<IntakeBatch.Accepted<?>, RuntimeException> failed,
+                                      IntFunction<TracedWork> spanOf) {
+        for (int i = 0; i < events.size(); i++) {
+            IntakeBatch.Accepted<?> accepted = events.get(i);
+            try (TracedWork span = spanOf.apply(i)) {
+                try {
+                    apply(accepted.event(), accepted.position().partition(), live);
+                } catch (RuntimeException e) {
+                    span.failed(e);
+                    failed.accept(accepted, e);
+                }
+            }
+        }
     }
 
     private void finish(StepProgressUpdated event, int partition, boolean live, Instant occurredAt, Instant now) {
@@ -218,7 +254,8 @@ public final class Initializations {
         return failed.size();
     }
 
-    private long lastSequence(String projectId) {
+    /** The last sequence applied for a project, 0 when none is known: what the intake drops against. */
+    public synchronized long lastSequence(String projectId) {
         Active a = active.get(projectId);
         if (a != null) {
             return a.sequence;

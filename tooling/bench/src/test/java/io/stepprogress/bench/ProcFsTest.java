@@ -7,14 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class ProcTest {
+class ProcFsTest {
 
     @Test
     void statFieldsAreCountedFromTheLastParenthesisSoOddCommandNamesParse() {
         String line = "24277 (java (x) y) S 23814 23814 23371 0 -1 4194560 105433 0 12 0 5150 1234 0 0 20 0 61 0 "
                 + "1045523 3742810112 73620 18446744073709551615 1 1 0 0 0 0 0 4096 16800975 0 0 0 17 1 0 0 0 0 0";
 
-        Proc.Stat stat = Proc.parseStat(line);
+        ProcFs.Stat stat = ProcFs.parseStat(line);
 
         assertThat(stat.pid()).isEqualTo(24277);
         assertThat(stat.comm()).isEqualTo("java (x) y");
@@ -29,8 +29,8 @@ class ProcTest {
 
     @Test
     void aTruncatedStatLineIsRefused() {
-        assertThatThrownBy(() -> Proc.parseStat("12 (x) S 1 2")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Proc.parseStat("garbage")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ProcFs.parseStat("12 (x) S 1 2")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ProcFs.parseStat("garbage")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -46,9 +46,9 @@ class ProcTest {
                 Threads:	1
                 """;
 
-        assertThat(Proc.parseRss(status)).isEqualTo(new Proc.Rss(31_200, 3_100, 28_100));
-        assertThat(Proc.parseRss("Name:\tkthreadd\nState:\tS\n")).isEqualTo(new Proc.Rss(-1, -1, -1));
-        assertThat(Proc.parseRss("VmRSS:\t 100 kB\n")).isEqualTo(new Proc.Rss(100, 100, 0));
+        assertThat(ProcFs.parseRss(status)).isEqualTo(new ProcFs.Rss(31_200, 3_100, 28_100));
+        assertThat(ProcFs.parseRss("Name:\tkthreadd\nState:\tS\n")).isEqualTo(new ProcFs.Rss(-1, -1, -1));
+        assertThat(ProcFs.parseRss("VmRSS:\t 100 kB\n")).isEqualTo(new ProcFs.Rss(100, 100, 0));
     }
 
     @Test
@@ -59,7 +59,7 @@ class ProcTest {
                 intr 12345
                 """;
 
-        Proc.CpuTimes cpu = Proc.parseCpuTimes(stat);
+        ProcFs.CpuTimes cpu = ProcFs.parseCpuTimes(stat);
 
         assertThat(cpu.busy()).isEqualTo(100 + 5 + 50 + 3 + 2 + 1);
         assertThat(cpu.idle()).isEqualTo(1020);
@@ -68,8 +68,8 @@ class ProcTest {
 
     @Test
     void loadAverageAndCommandLine() {
-        assertThat(Proc.parseLoadAverage("0.52 1.27 2.31 3/712 28641\n")).containsExactly(0.52, 1.27, 2.31);
-        assertThat(Proc.parseCmdline("java\0-jar\0x.jar\0".getBytes(StandardCharsets.UTF_8))).isEqualTo("java -jar x.jar");
+        assertThat(ProcFs.parseLoadAverage("0.52 1.27 2.31 3/712 28641\n")).containsExactly(0.52, 1.27, 2.31);
+        assertThat(ProcFs.parseCmdline("java\0-jar\0x.jar\0".getBytes(StandardCharsets.UTF_8))).isEqualTo("java -jar x.jar");
     }
 
     @Test

@@ -8,11 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Reading Linux's /proc: the parsers are pure (unit-tested), the readers answer null for a process gone. */
-public final class Proc {
+public final class ProcFs {
 
     private static final Path PROC = Path.of("/proc");
 
-    private Proc() {
+    private ProcFs() {
     }
 
     /**

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** What every scenario shares: the options, the clients, the tokens, and the set-up of projects and streams. */
-public final class Bench {
+public final class BenchContext {
 
     final BenchOptions options;
     final Tokens tokens;
@@ -34,7 +34,7 @@ public final class Bench {
     private volatile String scenario = "bench";
     private int observations;
 
-    Bench(BenchOptions options) {
+    BenchContext(BenchOptions options) {
         this.options = options;
         this.tokens = Tokens.from(options.keysDirectory(), options.projectPrefix);
         this.client = ProgressClient.builder(options.progressUrl)
@@ -68,18 +68,39 @@ public final class Bench {
      * reused across runs, which keeps the notifier's per-project history (and memory) bounded.
      */
     void setUp(BenchProjects projects) {
+        setUp(projects, null);
+    }
+
+    /**
+     * As {@link #setUp(BenchProjects)}, with this plan instead of the service's default one when not null. A
+     * project that already ran gets its next run: a start without a run number would answer the finished one.
+     */
+    void setUp(BenchProjects projects, List<io.stepprogress.client.PlannedStep> plan) {
         long started = System.nanoTime();
         for (BenchProjects.Project p : projects.all()) {
             try {
                 client.cancel(p.id(), "bench: new run");
             } catch (NotFoundException | ConflictException e) {
-                // never started, or already finished: either way a start begins a new run
+                // never started, or already finished: either way the next run can start
             }
-            InitializationView view = client.start(p.id());
+            InitializationView current;
+            try {
+                current = client.progress(p.id());
+            } catch (NotFoundException e) {
+                current = null;
+            }
+            InitializationView view;
+            if (current == null) {
+                view = plan == null ? client.start(p.id()) : client.start(p.id(), plan);
+            } else {
+                view = plan == null ? client.startRun(p.id(), current.run() + 1)
+                        : client.startRun(p.id(), current.run() + 1, plan);
+            }
             p.lastSequence = view.sequence();
             p.updates = 0;
             p.steps = view.steps().stream().map(StepView::name).toList();
             p.lastWritten.set(view.sequence());
+            p.started(view);
         }
         log("set up %d projects (%s-0 .. %s-%d) in %.1f s", projects.size(), options.projectPrefix,
                 options.projectPrefix, projects.size() - 1, (System.nanoTime() - started) / 1e9);
@@ -101,6 +122,20 @@ public final class Bench {
 
     /** The sequence the notifier's read model holds for a project; -1 when unknown. */
     long notifierSequence(String projectId) {
+        String body = notifierProgress(projectId);
+        if (body == null) {
+            return -1;
+        }
+        try {
+            JsonNode view = json.readTree(body);
+            return view.path("sequence").asLong(-1);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** The notifier's answer to GET /api/projects/{id}/progress; null when it is not a 200. */
+    String notifierProgress(String projectId) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(options.notifierUrl.resolve(
                     "/api/projects/" + projectId + "/progress")).timeout(Duration.ofSeconds(5)).GET();
@@ -112,17 +147,18 @@ public final class Bench {
                 throw new IllegalStateException("the notifier refused the snapshot request (" + response.statusCode()
                         + "): pass --keys with the stack's signing key");
             }
-            if (response.statusCode() != 200) {
-                return -1;
-            }
-            JsonNode view = json.readTree(response.body());
-            return view.path("sequence").asLong(-1);
+            return response.statusCode() == 200 ? response.body() : null;
         } catch (IOException e) {
-            return -1;
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted");
         }
+    }
+
+    /** {@code --jfr}: flight recordings of every stack JVM, started now (before a measured window); else null. */
+    FlightRecordings startFlightRecordings() {
+        return options.jfr ? FlightRecordings.start(processGroups(), label(), options.out) : null;
     }
 
     void scenario(String name) {
@@ -162,6 +198,12 @@ public final class Bench {
      */
     SseSubscribers subscribe(BenchProjects projects, int count, SseSubscribers.Sink sink, Latency connect,
                              Latency firstFrame, Duration timeout) {
+        return subscribe(projects, count, sink, connect, firstFrame, timeout, false);
+    }
+
+    /** @param track keep what every stream receives ({@link SseSubscribers#track}) */
+    SseSubscribers subscribe(BenchProjects projects, int count, SseSubscribers.Sink sink, Latency connect,
+                             Latency firstFrame, Duration timeout, boolean track) {
         String[] tokens = this.tokens.subscribers(count);
         List<SseSubscribers.Target> targets = new ArrayList<>(count);
         for (int s = 0; s < count; s++) {
@@ -169,6 +211,9 @@ public final class Bench {
         }
         SseSubscribers subscribers = new SseSubscribers(notifierAddress(), notifierBasePath(), projects, connect,
                 firstFrame, sink, 256);
+        if (track) {
+            subscribers.track();
+        }
         long started = System.nanoTime();
         subscribers.open(targets);
         boolean settled = SseSubscribers.await(() -> subscribers.settled() >= count, timeout.toNanos());
@@ -217,7 +262,7 @@ public final class Bench {
                 return;
             }
             log("waiting for a quiet machine: %.2f cores used outside the stack, load %.2f", other,
-                    Proc.loadAverage()[0]);
+                    ProcFs.loadAverage()[0]);
         }
     }
 

@@ -13,13 +13,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /** Readiness when the read model is replayed from the topic (no source configured). */
-class CatchUpTest {
+class CatchUpOnAssignmentTest {
 
     private static final TopicPartition EMPTIED = new TopicPartition("project-progress", 0);
     private static final TopicPartition HOLDING = new TopicPartition("project-progress", 1);
     private static final TopicPartition NEVER_WRITTEN = new TopicPartition("project-progress", 2);
 
-    private final CatchUp catchUp = catchUp();
+    private final CatchUpOnAssignment catchUp = catchUp();
 
     @Test
     void aPartitionThatRetentionEmptiedHasNothingToWaitFor() {
@@ -80,9 +80,9 @@ class CatchUpTest {
         return consumer;
     }
 
-    private static CatchUp catchUp() {
+    private static CatchUpOnAssignment catchUp() {
         NotifierConfig notifier = NotifierConfigs.defaults();
-        return new CatchUp(new ProgressSource(notifier), new ProjectReadModel(notifier, new SimpleMeterRegistry()),
+        return new CatchUpOnAssignment(new ProgressSource(notifier), new ProjectReadModel(notifier, new SimpleMeterRegistry()),
                 notifier);
     }
 }

@@ -37,13 +37,13 @@ import org.jboss.logging.Logger;
  * by retention) has nothing to replay.
  */
 @ApplicationScoped
-@Identifier(CatchUp.NAME)
+@Identifier(CatchUpOnAssignment.NAME)
 @Default // also injectable without the identifier, by the consumer and the health check
-public class CatchUp implements KafkaConsumerRebalanceListener {
+public class CatchUpOnAssignment implements KafkaConsumerRebalanceListener {
 
     public static final String NAME = "notifier-catch-up";
 
-    private static final Logger LOG = Logger.getLogger(CatchUp.class);
+    private static final Logger LOG = Logger.getLogger(CatchUpOnAssignment.class);
 
     private final ProgressSource source;
     private final ProjectReadModel readModel;
@@ -59,7 +59,7 @@ public class CatchUp implements KafkaConsumerRebalanceListener {
     private volatile boolean assigned;
     private volatile boolean loading;
 
-    CatchUp(ProgressSource source, ProjectReadModel readModel, NotifierConfig config) {
+    CatchUpOnAssignment(ProgressSource source, ProjectReadModel readModel, NotifierConfig config) {
         this.source = source;
         this.readModel = readModel;
         this.startupProjects = config.source().startupProjects();

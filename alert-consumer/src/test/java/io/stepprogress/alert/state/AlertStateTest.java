@@ -3,8 +3,16 @@ package io.stepprogress.alert.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stepprogress.alert.support.TestRun;
+import io.stepprogress.event.EventJson;
 import io.stepprogress.event.InitializationStatus;
+import io.stepprogress.event.InitializationView;
 import io.stepprogress.event.StepProgressUpdated;
+import io.stepprogress.event.consume.Deduplication;
+import io.stepprogress.event.consume.EventIntake;
+import io.stepprogress.event.consume.IntakeBatch;
+import io.stepprogress.event.consume.IntakeListener;
+import io.stepprogress.event.consume.RecordPosition;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,16 +21,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
-class InitializationsTest {
+class AlertStateTest {
 
     private static final Duration STALL_AFTER = Duration.ofMinutes(5);
     private static final Duration RETENTION = Duration.ofHours(1);
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T10:00:00Z"));
     private final Recorded recorded = new Recorded();
-    private final Initializations state = new Initializations(STALL_AFTER, RETENTION, 3, recorded, clock);
+    private final AlertState state = new AlertState(STALL_AFTER, RETENTION, 3, recorded, clock);
 
     @Test
     void aRunningInitializationStallsAfterStallAfterAndRecoversWhenItMoves() {
@@ -96,9 +105,9 @@ class InitializationsTest {
         StepProgressUpdated progress = run.progress("a", 10);
         StepProgressUpdated done = run.complete("a");
         apply(start, progress, done);
-        assertThat(state.apply(done, 0, true)).isEqualTo(Initializations.Outcome.DUPLICATE_OR_STALE);
-        assertThat(state.apply(progress, 0, true)).isEqualTo(Initializations.Outcome.DUPLICATE_OR_STALE);
-        assertThat(state.apply(start, 0, true)).isEqualTo(Initializations.Outcome.DUPLICATE_OR_STALE);
+        assertThat(state.apply(done, 0, true)).isEqualTo(AlertState.Outcome.DUPLICATE_OR_STALE);
+        assertThat(state.apply(progress, 0, true)).isEqualTo(AlertState.Outcome.DUPLICATE_OR_STALE);
+        assertThat(state.apply(start, 0, true)).isEqualTo(AlertState.Outcome.DUPLICATE_OR_STALE);
 
         assertThat(recorded.dropped).isEqualTo(3);
         assertThat(recorded.applied).isEqualTo(3);
@@ -151,25 +160,90 @@ class InitializationsTest {
             apply(start, run.cancel("x"));
         }
         // 3 remembered: the oldest one's late duplicate is taken for new
-        assertThat(state.apply(firstEvents.get(0), 0, true)).isEqualTo(Initializations.Outcome.APPLIED);
-        assertThat(state.apply(firstEvents.get(3), 0, true)).isEqualTo(Initializations.Outcome.DUPLICATE_OR_STALE);
+        assertThat(state.apply(firstEvents.get(0), 0, true)).isEqualTo(AlertState.Outcome.APPLIED);
+        assertThat(state.apply(firstEvents.get(3), 0, true)).isEqualTo(AlertState.Outcome.DUPLICATE_OR_STALE);
     }
 
     @Test
     void durationsAreWrittenShort() {
-        assertThat(Initializations.human(Duration.ofMinutes(5))).isEqualTo("5m");
-        assertThat(Initializations.human(Duration.ofSeconds(2))).isEqualTo("2s");
-        assertThat(Initializations.human(Duration.ofSeconds(5400))).isEqualTo("1h30m");
-        assertThat(Initializations.human(Duration.ofMillis(500))).isEqualTo("500ms");
+        assertThat(AlertState.human(Duration.ofMinutes(5))).isEqualTo("5m");
+        assertThat(AlertState.human(Duration.ofSeconds(2))).isEqualTo("2s");
+        assertThat(AlertState.human(Duration.ofSeconds(5400))).isEqualTo("1h30m");
+        assertThat(AlertState.human(Duration.ofMillis(500))).isEqualTo("500ms");
+    }
+
+    @Test
+    void aBatchTakenInThroughTheIntakeAppliesEachNewEventOnceInOrderAndDropsRepeatsAndStaleOnes() {
+        TestRun run = TestRun.of("p", "a").at(clock.instant());
+        StepProgressUpdated start = run.start();
+        StepProgressUpdated ten = run.progress("a", 10);
+        StepProgressUpdated twenty = run.progress("a", 20);
+        apply(start);
+        List<Long> dropped = new ArrayList<>();
+        EventIntake<ConsumerRecord<String, byte[]>> intake = EventIntake.kafka(
+                Deduplication.afterApplied(state::lastSequence), new IntakeListener() {
+                    @Override
+                    public void unreadable(RecordPosition position, String reason) {
+                        throw new AssertionError(reason);
+                    }
+
+                    @Override
+                    public void dropped(RecordPosition position, StepProgressUpdated event) {
+                        dropped.add(event.sequence());
+                    }
+                });
+        List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>();
+        for (StepProgressUpdated event : List.of(ten, start, ten, twenty, ten)) {
+            batch.add(new ConsumerRecord<>("project-progress", 0, batch.size(), "p",
+                    EventJson.write(event).getBytes(StandardCharsets.UTF_8)));
+        }
+
+        state.applyAll(intake.take(batch).events(), true, (accepted, e) -> {
+            throw new AssertionError(e);
+        });
+
+        assertThat(recorded.applied).as("start before the batch, then 10 and 20").isEqualTo(3);
+        assertThat(dropped).containsExactly(start.sequence(), ten.sequence(), ten.sequence());
+        assertThat(state.lastSequence(run.projectId())).isEqualTo(twenty.sequence());
+    }
+
+    @Test
+    void anEventThatCannotBeAppliedIsHandedBackAndTheRestOfItsBatchIsApplied() {
+        TestRun one = TestRun.of("one", "a").at(clock.instant());
+        TestRun two = TestRun.of("two", "a").at(clock.instant());
+        StepProgressUpdated good = one.start();
+        StepProgressUpdated holed = withoutStatus(two.start());
+        StepProgressUpdated after = one.progress("a", 10);
+        List<Long> failed = new ArrayList<>();
+
+        state.applyAll(List.of(accepted(good, 0), accepted(holed, 1), accepted(after, 2)), true,
+                (accepted, e) -> failed.add(accepted.position().offset()));
+
+        assertThat(failed).containsExactly(1L);
+        assertThat(recorded.applied).isEqualTo(2);
+        assertThat(state.lastSequence(one.projectId())).isEqualTo(after.sequence());
+        assertThat(state.lastSequence(two.projectId())).isZero();
+    }
+
+    private static IntakeBatch.Accepted<Object> accepted(StepProgressUpdated event, long offset) {
+        return new IntakeBatch.Accepted<>(null, new RecordPosition("project-progress", 0, offset), event);
+    }
+
+    private static StepProgressUpdated withoutStatus(StepProgressUpdated event) {
+        InitializationView v = event.initialization();
+        return new StepProgressUpdated(event.eventId(), event.type(), event.projectId(), event.sequence(),
+                event.occurredAt(), event.change(), event.step(), new InitializationView(v.projectId(), null,
+                v.progress(), v.message(), v.currentStep(), v.sequence(), v.startedAt(), v.updatedAt(),
+                v.finishedAt(), v.reason(), v.steps(), v.run()));
     }
 
     private void apply(StepProgressUpdated... events) {
         for (StepProgressUpdated event : events) {
-            assertThat(state.apply(event, 0, true)).isEqualTo(Initializations.Outcome.APPLIED);
+            assertThat(state.apply(event, 0, true)).isEqualTo(AlertState.Outcome.APPLIED);
         }
     }
 
-    static final class Recorded implements Initializations.Recorder {
+    static final class Recorded implements AlertState.Recorder {
         final List<String> finished = new ArrayList<>();
         final List<String> stepFailures = new ArrayList<>();
         final List<String> stepCompletions = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.stepprogress.bench;
 
+import io.stepprogress.event.InitializationView;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,19 +9,22 @@ import java.util.Locale;
 
 /**
  * A set of projects with SSE streams on them and a Kafka tail, driven by open-loop writes: the body of the
- * steady, ramp, fanout and recovery scenarios. Every wait is bounded.
+ * steady, ramp, fanout, recovery and overload scenarios. Every wait is bounded.
  */
-final class Load implements AutoCloseable {
+final class EndToEndLoad implements AutoCloseable {
 
-    private final Bench bench;
+    private final BenchContext bench;
     private final BenchProjects projects;
     private final Report report;
     private SseSubscribers subscribers;
     private KafkaTail tail;
     private final Latency setupConnect;
     private final Latency setupFirstFrame;
+    private WriteLoad.UpdatePlan plan = BenchProjects::update;
+    /** Runs after the scheduled writes, before the drain (the overload ends every run there). */
+    private Runnable afterWrites = () -> { };
 
-    private Load(Bench bench, BenchProjects projects, Report report) {
+    private EndToEndLoad(BenchContext bench, BenchProjects projects, Report report) {
         this.bench = bench;
         this.projects = projects;
         this.report = report;
@@ -29,14 +33,23 @@ final class Load implements AutoCloseable {
     }
 
     /** Sets the projects up, opens {@code subscriberCount} streams on them and starts the Kafka tail. */
-    static Load prepare(Bench bench, Report report, int projectCount, int subscriberCount) {
-        Load load = new Load(bench, new BenchProjects(bench.options.projectPrefix, projectCount), report);
+    static EndToEndLoad prepare(BenchContext bench, Report report, int projectCount, int subscriberCount) {
+        return prepare(bench, report, projectCount, subscriberCount, false);
+    }
+
+    /**
+     * @param track keep what every stream received, for {@link OverloadVerdict}; the projects then run
+     *              {@link BenchProjects#manySteps()}, whose steps start and complete during the load
+     */
+    static EndToEndLoad prepare(BenchContext bench, Report report, int projectCount, int subscriberCount,
+                                boolean track) {
+        EndToEndLoad load = new EndToEndLoad(bench, new BenchProjects(bench.options.projectPrefix, projectCount), report);
         try {
-            bench.setUp(load.projects);
+            bench.setUp(load.projects, track ? BenchProjects.manySteps() : null);
             bench.awaitNotifier(load.projects, Duration.ofSeconds(60));
             if (subscriberCount > 0) {
                 load.subscribers = bench.subscribe(load.projects, subscriberCount, idleSink(), load.setupConnect,
-                        load.setupFirstFrame, Duration.ofSeconds(60 + subscriberCount / 100));
+                        load.setupFirstFrame, Duration.ofSeconds(60 + subscriberCount / 100), track);
             }
             load.startTail();
             return load;
@@ -58,7 +71,7 @@ final class Load implements AutoCloseable {
             tail = KafkaTail.start(bench.options.kafka, projects, new Latency("relay", ""));
         } catch (RuntimeException e) {
             String note = "no Kafka tail (" + e.getMessage() + "): relay lag from the metric only";
-            Bench.log("%s", note);
+            BenchContext.log("%s", note);
             if (report != null) {
                 report.notes.add(note);
             }
@@ -85,6 +98,8 @@ final class Load implements AutoCloseable {
         int behindAfterDrain;
         long unmatched;
         long gaps;
+        /** notifier_sse_events_merged_total over the run: gaps a stream sees on purpose (conflation), or -1. */
+        long merged = -1;
         double framesPerSecond;
         int streams;
         int streamsOpen;
@@ -92,9 +107,15 @@ final class Load implements AutoCloseable {
         int closedByServer;
         double connectSeconds;
         long kafkaRecords;
-        // recovery
-        Band writeOutage;
-        Band e2eOutage;
+        // recovery (the outage) and overload (the overload phase): latencies of updates due within a band of time
+        String bandName;
+        DueWindowLatency writeBand;
+        DueWindowLatency e2eBand;
+        DueWindowLatency deliveryBand;
+        /** Overload: delivery lag of every measured update (for the chart over time). */
+        DueWindowLatency delivery;
+        /** Overload: the notifier's own delivery-lag histogram over the band (two scrapes). */
+        LatencySummary notifierLagInBand;
         double drainAfterResumeSeconds = Double.NaN;
         double kafkaDrainAfterResumeSeconds = Double.NaN;
         long outageWrites;
@@ -118,10 +139,13 @@ final class Load implements AutoCloseable {
                 r.latency("relay (kafka)", "occurredAt → Kafka record timestamp (ms resolution)", relay);
             }
             r.latencies.addAll(metricHistograms);
-            if (writeOutage != null) {
-                r.latency("write during outage", "due → 200, for updates due while Kafka was frozen", writeOutage.latency());
-                r.latency("e2e of outage updates", "due → SSE frame, for updates due while Kafka was frozen",
-                        e2eOutage.latency());
+            if (writeBand != null) {
+                r.latency("write " + bandName, "due → 200, for updates due " + bandName, writeBand.latency());
+                r.latency("e2e " + bandName, "due → SSE frame, for updates due " + bandName, e2eBand.latency());
+            }
+            if (deliveryBand != null) {
+                r.latency("sse delivery " + bandName, "the writer's 200 → SSE frame at the subscriber, for updates due "
+                        + bandName, deliveryBand.latency());
             }
             if (connect != null && connect.count() > 0) {
                 r.latency("connect", "connect → response headers", connect);
@@ -139,10 +163,11 @@ final class Load implements AutoCloseable {
                     + closedByServer);
             r.counts.put("frames unmatched", unmatched);
             r.counts.put("sequence gaps seen by streams", gaps);
+            r.counts.put("of which progress events merged by the notifier (conflation)", merged < 0 ? "unknown" : merged);
             r.counts.put("drain after the last write (s)", Math.round(drainSeconds * 100) / 100.0);
             r.counts.put("streams missing frames after the drain", behindAfterDrain);
             r.counts.put("kafka records tailed", kafkaRecords);
-            if (writeOutage != null) {
+            if (writeBand != null && bandName.contains("frozen")) {
                 r.counts.put("updates written during the outage", outageWrites);
                 r.counts.put("drain after SIGCONT: every outage update at its subscribers (s)",
                         Double.isNaN(drainAfterResumeSeconds) ? "not within the limit" : round2(drainAfterResumeSeconds));
@@ -150,7 +175,7 @@ final class Load implements AutoCloseable {
                         Double.isNaN(kafkaDrainAfterResumeSeconds) ? "not seen (no tail?)" : round2(kafkaDrainAfterResumeSeconds));
             }
             r.processes.addAll(processes);
-            r.updatesDuringSampling = stats.okMeasured();
+            r.updatesDuringSampling = stats.answeredInWindow.sum();
             r.machine = machine;
             r.notes.addAll(notes);
             r.series.put("per second of due time: [t, count, p50 ms, p99 ms, max ms] of write", stats.write.series());
@@ -172,15 +197,16 @@ final class Load implements AutoCloseable {
 
     /** Open-loop writes at {@code rate}: {@code warmup} not measured, then {@code measured}, then a bounded drain. */
     Run run(double rate, Duration measured, Duration warmup, int workers, boolean log) {
+        FlightRecordings recordings = bench.startFlightRecordings();
         long start = System.nanoTime() + 200_000_000L;
         Run run = new Run(start);
         run.rate = rate;
         long measureFrom = start + warmup.toNanos();
         RateSchedule schedule = RateSchedule.of(start, rate, warmup.plus(measured));
-        Bench.log("load: %.0f updates/s for %d s (%d s warm-up), %d workers, %d projects, %d streams", rate,
+        BenchContext.log("load: %.0f updates/s for %d s (%d s warm-up), %d workers, %d projects, %d streams", rate,
                 warmup.plus(measured).toSeconds(), warmup.toSeconds(), workers, projects.size(),
                 subscribers == null ? 0 : subscribers.size());
-        drive(run, schedule, measureFrom, workers, null);
+        drive(run, schedule, measureFrom, workers, recordings);
         return run;
     }
 
@@ -206,35 +232,37 @@ final class Load implements AutoCloseable {
      * {@code after}; the drain is the time from SIGCONT until every update written before it reached its stream.
      */
     Run runWithOutage(double rate, Duration before, Duration outage, Duration after, int workers, int brokerPid) {
+        FlightRecordings recordings = bench.startFlightRecordings();
         long start = System.nanoTime() + 200_000_000L;
         Run run = new Run(start);
         run.rate = rate;
         long stopAt = start + before.toNanos();
         long contAt = stopAt + outage.toNanos();
-        run.writeOutage = new Band(stopAt, contAt, new Latency("write outage", ""));
-        run.e2eOutage = new Band(stopAt, contAt, new Latency("e2e outage", ""));
+        run.bandName = "while Kafka was frozen";
+        run.writeBand = new DueWindowLatency(stopAt, contAt, new Latency("write outage", ""));
+        run.e2eBand = new DueWindowLatency(stopAt, contAt, new Latency("e2e outage", ""));
         RateSchedule schedule = RateSchedule.of(start, rate, before.plus(outage).plus(after));
         Thread safety = new Thread(() -> signal("CONT", brokerPid), "bench-kafka-resume");
         Runtime.getRuntime().addShutdownHook(safety);
-        Bench.log("recovery: %.0f updates/s; Kafka (pid %d) frozen from %d s to %d s", rate, brokerPid,
+        BenchContext.log("recovery: %.0f updates/s; Kafka (pid %d) frozen from %d s to %d s", rate, brokerPid,
                 before.toSeconds(), before.plus(outage).toSeconds());
         Thread controller = new Thread(() -> {
             try {
                 WriteLoad.sleepUntil(stopAt);
                 signal("STOP", brokerPid);
-                Bench.log("Kafka frozen (SIGSTOP %d)", brokerPid);
+                BenchContext.log("Kafka frozen (SIGSTOP %d)", brokerPid);
                 WriteLoad.sleepUntil(contAt);
             } finally {
                 signal("CONT", brokerPid);
             }
             long resumed = System.nanoTime();
-            Bench.log("Kafka resumed (SIGCONT %d)", brokerPid);
+            BenchContext.log("Kafka resumed (SIGCONT %d)", brokerPid);
             long[] targets = new long[projects.size()];
             long written = 0;
             for (int p = 0; p < targets.length; p++) {
                 targets[p] = projects.get(p).lastWritten();
             }
-            written = run.writeOutage.latency().count();
+            written = run.writeBand.latency().count();
             run.outageWrites = written;
             long limit = schedule.endNanos() + bench.options.drainTimeout.toNanos();
             boolean kafkaDone = tail == null;
@@ -249,20 +277,20 @@ final class Load implements AutoCloseable {
                     if (all) {
                         kafkaDone = true;
                         run.kafkaDrainAfterResumeSeconds = (now - resumed) / 1e9;
-                        Bench.log("every outage update is in Kafka, %.2f s after SIGCONT", run.kafkaDrainAfterResumeSeconds);
+                        BenchContext.log("every outage update is in Kafka, %.2f s after SIGCONT", run.kafkaDrainAfterResumeSeconds);
                     }
                 }
                 if (!streamsDone && subscribers.behind(targets) == 0) {
                     streamsDone = true;
                     run.drainAfterResumeSeconds = (now - resumed) / 1e9;
-                    Bench.log("every outage update reached its streams, %.2f s after SIGCONT", run.drainAfterResumeSeconds);
+                    BenchContext.log("every outage update reached its streams, %.2f s after SIGCONT", run.drainAfterResumeSeconds);
                 }
-                Bench.sleep(10);
+                BenchContext.sleep(10);
             }
         }, "bench-outage");
         controller.start();
         try {
-            drive(run, schedule, start + before.toNanos() / 2, workers, run);
+            drive(run, schedule, start + before.toNanos() / 2, workers, recordings);
         } finally {
             try {
                 controller.join(bench.options.drainTimeout.toMillis() + 10_000);
@@ -279,39 +307,135 @@ final class Load implements AutoCloseable {
         return run;
     }
 
+    /**
+     * Overload: {@code warmup} at {@code rate} (not measured), then {@code overload} at twice the rate, then
+     * {@code after} at the rate again. The overload phase is the band; what every stream received is tracked
+     * (see {@link #prepare(BenchContext, Report, int, int, boolean)}) and the updates change statuses too.
+     */
+    Run runOverload(double rate, Duration warmup, Duration overload, Duration after, int workers, int progressPerStep) {
+        plan = (n, steps) -> BenchProjects.updateWithStatusChanges(n, steps, progressPerStep);
+        afterWrites = this::endRuns;
+        FlightRecordings recordings = bench.startFlightRecordings();
+        long start = System.nanoTime() + 200_000_000L;
+        Run run = new Run(start);
+        run.rate = rate;
+        RateSchedule schedule = RateSchedule.phases(start, List.of(new RateSchedule.Phase(rate, warmup),
+                new RateSchedule.Phase(2 * rate, overload), new RateSchedule.Phase(rate, after)));
+        long overloadFrom = schedule.phaseStartNanos(1);
+        long overloadTo = schedule.phaseStartNanos(2);
+        run.bandName = "during the overload";
+        run.writeBand = new DueWindowLatency(overloadFrom, overloadTo, new Latency("write", "", start));
+        run.e2eBand = new DueWindowLatency(overloadFrom, overloadTo, new Latency("e2e", "", start));
+        run.deliveryBand = new DueWindowLatency(overloadFrom, overloadTo, new Latency("delivery", "", start));
+        run.delivery = new DueWindowLatency(overloadFrom, Long.MAX_VALUE, new Latency("delivery", "", start));
+        BenchContext.log("overload: %.0f updates/s for %d s (warm-up), %.0f/s for %d s, %.0f/s for %d s; %d workers, "
+                        + "%d projects, %d streams", rate, warmup.toSeconds(), 2 * rate, overload.toSeconds(), rate,
+                after.toSeconds(), workers, projects.size(), subscribers == null ? 0 : subscribers.size());
+        Thread scrapes = new Thread(() -> {
+            WriteLoad.sleepUntil(overloadFrom);
+            io.stepprogress.testkit.PrometheusMetrics before = bench.notifierMetrics.scrape();
+            WriteLoad.sleepUntil(overloadTo);
+            io.stepprogress.testkit.PrometheusMetrics end = bench.notifierMetrics.scrape();
+            if (before != null && end != null) {
+                String metric = "notifier_sse_delivery_lag_seconds";
+                run.notifierLagInBand = SideMeasurements.bucketSummary(BucketQuantiles.delta(
+                        BucketQuantiles.buckets(end, metric), BucketQuantiles.buckets(before, metric)));
+            }
+        }, "bench-overload-scrapes");
+        scrapes.setDaemon(true);
+        scrapes.start();
+        drive(run, schedule, overloadFrom, workers, recordings);
+        try {
+            scrapes.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return run;
+    }
+
+    /**
+     * Fails every project's current step, so its run ends (failed): the last two status changes in one event,
+     * after which the notifier ends the project's streams. One request per project; not measured (due before
+     * the measured window).
+     */
+    private void endRuns() {
+        for (BenchProjects.Project p : projects.all()) {
+            InitializationView last = p.lastView;
+            if (last == null || last.currentStep() == null || last.status().finished()) {
+                continue;
+            }
+            try {
+                long now = System.nanoTime();
+                projects.expect(p.index(), p.lastSequence + 1, 0, now);
+                InitializationView view = bench.client.fail(p.id(), last.currentStep(), "bench: the run ends");
+                projects.answered(p.index(), view.sequence(), System.nanoTime());
+                p.answered(view);
+                p.lastSequence = view.sequence();
+                p.lastWritten.accumulateAndGet(view.sequence(), Math::max);
+            } catch (RuntimeException e) {
+                BenchContext.log("could not end the run of %s: %s", p.id(), e);
+            }
+        }
+    }
+
+    /** What every tracked stream received against what the writer knows of each project. */
+    OverloadVerdict.Verdict verdict() {
+        List<OverloadVerdict.ProjectTruth> truths = new ArrayList<>();
+        for (BenchProjects.Project p : projects.all()) {
+            truths.add(new OverloadVerdict.ProjectTruth(p.index(), p.lastWritten(),
+                    p.lastView == null ? "" : OverloadVerdict.viewKey(p.lastView), p.statusChanges()));
+        }
+        List<OverloadVerdict.StreamRecord> records = subscribers == null ? List.of()
+                : subscribers.records(io.stepprogress.event.EventJson.configure(new com.fasterxml.jackson.databind.ObjectMapper()));
+        return OverloadVerdict.judge(truths, records);
+    }
+
     private static void signal(String signal, int pid) {
         try {
             Process kill = new ProcessBuilder("kill", "-" + signal, Integer.toString(pid)).redirectErrorStream(true).start();
             kill.getInputStream().readAllBytes();
             kill.waitFor();
         } catch (IOException e) {
-            Bench.log("cannot send SIG%s to %d: %s", signal, pid, e.getMessage());
+            BenchContext.log("cannot send SIG%s to %d: %s", signal, pid, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
     /** Runs the writes with the streams and tail measuring into {@code run}, then drains and observes. */
-    private void drive(Run run, RateSchedule schedule, long measureFrom, int workers, Run outage) {
+    /** The notifier's count of conflated events (NaN when its metrics cannot be read). */
+    private double mergedSoFar() {
+        io.stepprogress.testkit.PrometheusMetrics metrics = bench.notifierMetrics.scrape();
+        return metrics == null ? Double.NaN : metrics.value("notifier_sse_events_merged_total");
+    }
+
+    private void drive(Run run, RateSchedule schedule, long measureFrom, int workers, FlightRecordings recordings) {
         BenchOptions o = bench.options;
         SseSubscribers.Sink sink = new SseSubscribers.Sink(run.e2e, run.e2eFromSend, measureFrom);
-        if (outage != null) {
-            sink.band = outage.e2eOutage;
-            run.stats.band = outage.writeOutage;
+        sink.band = run.e2eBand;
+        List<DueWindowLatency> deliveries = new ArrayList<>();
+        if (run.deliveryBand != null) {
+            deliveries.add(run.deliveryBand);
         }
+        if (run.delivery != null) {
+            deliveries.add(run.delivery);
+        }
+        sink.deliveryBands = deliveries.toArray(DueWindowLatency[]::new);
+        run.stats.band = run.writeBand;
         run.sink = sink;
         if (subscribers != null) {
             subscribers.sink(sink);
         }
         long tailRecordsBefore = tail == null ? 0 : tail.records();
+        double mergedBefore = mergedSoFar();
         if (tail != null) {
             long wallOffset = System.currentTimeMillis() - System.nanoTime() / 1_000_000L;
             tail.measure(run.relay, measureFrom / 1_000_000L + wallOffset);
         }
-        Observation[] observation = new Observation[1];
+        SideMeasurements[] observation = new SideMeasurements[1];
         Thread observer = new Thread(() -> {
             WriteLoad.sleepUntil(measureFrom);
-            observation[0] = Observation.start(bench);
+            observation[0] = SideMeasurements.start(bench, recordings);
         }, "bench-observer");
         observer.start();
         Thread status = new Thread(() -> {
@@ -324,7 +448,7 @@ final class Load implements AutoCloseable {
                 }
                 next += 10_000_000_000L;
                 LatencySummary e2e = run.e2e.summary();
-                Bench.log("  %3.0f s: sent %d, ok %d, errors %d, frames %d, e2e p50 %s p99 %s ms so far",
+                BenchContext.log("  %3.0f s: sent %d, ok %d, errors %d, frames %d, e2e p50 %s p99 %s ms so far",
                         (System.nanoTime() - schedule.startNanos()) / 1e9, run.stats.sent.sum(), run.stats.ok.sum(),
                         run.stats.errorCount(), sink.frames(), Report.ms(e2e.p50()), Report.ms(e2e.p99()));
             }
@@ -332,7 +456,9 @@ final class Load implements AutoCloseable {
         status.setDaemon(true);
         status.start();
         try {
-            new WriteLoad(bench.client, projects, workers).runOpen(schedule, measureFrom, o.maxLag.toNanos(), run.stats);
+            new WriteLoad(bench.client, projects, workers, plan).runOpen(schedule, measureFrom, o.maxLag.toNanos(),
+                    run.stats);
+            afterWrites.run();
         } finally {
             status.interrupt();
         }
@@ -346,6 +472,8 @@ final class Load implements AutoCloseable {
             run.streamsFailed = subscribers.failed();
             run.closedByServer = subscribers.closedByServer();
             run.gaps = subscribers.gaps();
+            double mergedAfter = mergedSoFar();
+            run.merged = Double.isNaN(mergedBefore) || Double.isNaN(mergedAfter) ? -1 : Math.round(mergedAfter - mergedBefore);
             if (run.behindAfterDrain > 0) {
                 run.notes.add(run.behindAfterDrain + " streams had not received their project's last update "
                         + o.drainTimeout.toSeconds() + " s after the last write");

@@ -1,0 +1,53 @@
+package io.stepprogress.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScenarioRulesTest {
+
+    private static LatencySummary p50(double ms) {
+        return new LatencySummary(1_000, ms, ms, ms, ms, ms, ms, ms);
+    }
+
+    @Test
+    void theGetTargetIsTheNotifiersP50OverTheLoopbackBaselinesP50() {
+        assertThat(Scenarios.baselineRatio(p50(0.10), p50(0.05))).isEqualTo(2.0);
+        assertThat(Scenarios.baselineRatio(p50(0.30), p50(0.06))).isCloseTo(5.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(Scenarios.baselineRatio(p50(0.10), LatencySummary.EMPTY)).isNaN();
+        assertThat(Scenarios.baselineRatio(LatencySummary.EMPTY, p50(0.05))).isNaN();
+    }
+
+    @Test
+    void backToSteadyIsTheFirstSecondAfterTheOverloadFromWhichEveryP99StaysUnderTheLimit() {
+        // [t, count, p50, p99, max]; the overload ends at 70 s
+        List<double[]> series = List.of(row(69, 900), row(70, 400), row(71, 150), row(72, 80), row(73, 120),
+                row(74, 60), row(75, 40), row(76, 30));
+
+        assertThat(Scenarios.secondsUntilSteady(series, 70, 100)).isEqualTo(4.0); // steady from 74 s
+        assertThat(Scenarios.secondsUntilSteady(List.of(row(70, 20), row(71, 30)), 70, 100)).isZero();
+        assertThat(Scenarios.secondsUntilSteady(List.of(row(70, 20), row(71, 300)), 70, 100)).isNaN();
+        assertThat(Scenarios.secondsUntilSteady(List.of(row(69, 20)), 70, 100)).isNaN();
+    }
+
+    private static double[] row(double t, double p99) {
+        return new double[] {t, 100, p99 / 2, p99, p99 * 2};
+    }
+
+    @Test
+    void theOverloadRateIsTheOptionElseTheLastRampsResultElseADefault(@TempDir Path out) throws Exception {
+        Path ramp = out.resolve("ramp.json");
+        assertThat(Scenarios.overloadRate(null, ramp).rate()).isEqualTo(100);
+
+        Files.writeString(ramp, "{\"throughput\": {\"max sustained rate (updates/s)\": 400.0}}");
+        assertThat(Scenarios.overloadRate(null, ramp).rate()).isEqualTo(400);
+        assertThat(Scenarios.overloadRate(250.0, ramp).rate()).isEqualTo(250);
+
+        Files.writeString(ramp, "{\"throughput\": {\"max sustained rate (updates/s)\": 0.0}}");
+        assertThat(Scenarios.overloadRate(null, ramp).rate()).isEqualTo(100);
+    }
+}

@@ -1,0 +1,58 @@
+package io.stepprogress.stack;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The collector and heap of every JVM the launcher starts (the services and the Kafka broker), and a GC log per
+ * JVM in the stack's logs directory, so pause times can be read after a run ({@code logs/<name>-gc.log}).
+ * <p>
+ * The default was chosen by measurement (docs/benchmarks.md, "JVM flags"): {@code steady} at 300/s on this two-core
+ * machine under candidates, pauses from the GC logs. ParallelGC with a fixed heap had the least pause time in the
+ * window (2.3 s against SerialGC's 2.9 s and G1's 8.8 s, G1 pausing six times as often), and a shorter longest
+ * pause than SerialGC (650 ms against 1,134 ms; the machine was far from quiet, so these are relative). A
+ * MetaspaceSize of 128m is there against the Full GCs "Metadata GC Threshold" that SerialGC and ParallelGC ran
+ * two or three times per JVM while starting (26 of them in those two runs).
+ * <p>
+ * {@value #ENVIRONMENT} replaces the collector and heap flags of every JVM, to measure other candidates without a
+ * rebuild; {@code {heap}} in it stands for each JVM's own heap size.
+ */
+final class JvmOptions {
+
+    static final String ENVIRONMENT = "LOCAL_STACK_JVM_OPTIONS";
+    /** The broker's heap; the services' are in {@link Service}. */
+    static final String BROKER_HEAP = "384m";
+    static final String DEFAULT = "-XX:+UseParallelGC -XX:MetaspaceSize=128m -Xms{heap} -Xmx{heap}";
+
+    private JvmOptions() {
+    }
+
+    static List<String> service(Service service, Path logs) {
+        List<String> options = collector(service.heap(), System.getenv(ENVIRONMENT));
+        options.add("-XX:+ExitOnOutOfMemoryError");
+        options.add(gcLog(logs, service.module()));
+        return options;
+    }
+
+    static List<String> broker(Path logs) {
+        List<String> options = collector(BROKER_HEAP, System.getenv(ENVIRONMENT));
+        options.addAll(List.of("-XX:-UsePerfData", "-Djava.awt.headless=true", gcLog(logs, "kafka")));
+        return options;
+    }
+
+    /** The collector and heap flags: the override when set, else {@link #DEFAULT}, with {@code {heap}} filled in. */
+    static List<String> collector(String heap, String override) {
+        String template = override == null || override.isBlank() ? DEFAULT : override;
+        List<String> options = new ArrayList<>();
+        for (String option : Arrays.asList(template.strip().split("\\s+"))) {
+            options.add(option.replace("{heap}", heap));
+        }
+        return options;
+    }
+
+    private static String gcLog(Path logs, String name) {
+        return "-Xlog:gc:file=" + logs.toAbsolutePath().resolve(name + "-gc.log") + ":uptime,level,tags:filecount=2,filesize=10m";
+    }
+}
