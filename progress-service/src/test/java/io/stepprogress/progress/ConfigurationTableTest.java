@@ -1,5 +1,6 @@
 package io.stepprogress.progress;
 
+import io.stepprogress.progress.eta.EtaConfig;
 import io.stepprogress.progress.initialization.ProgressConfig;
 import io.stepprogress.progress.relay.RelayConfig;
 import io.stepprogress.progress.subscription.SubscriberTokenConfig;
@@ -17,6 +18,7 @@ class ConfigurationTableTest {
 
     @Test
     void theReadmeDocumentsEverySettingWithTheDefaultItHas() {
-        ConfigurationTable.read(README).assertDocuments(Path.of(""), ProgressConfig.class, RelayConfig.class, SubscriberTokenConfig.class);
+        ConfigurationTable.read(README).assertDocuments(Path.of(""), ProgressConfig.class, RelayConfig.class, SubscriberTokenConfig.class,
+                EtaConfig.class);
     }
 }

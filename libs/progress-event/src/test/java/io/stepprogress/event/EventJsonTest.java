@@ -46,6 +46,27 @@ class EventJsonTest {
     }
 
     @Test
+    void carriesTheEstimateInTheViewAndNullWhenThereIsNone() {
+        StepProgressUpdated event = sample();
+        StepProgressUpdated estimated = StepProgressUpdated.of(event.eventId(), event.occurredAt(), event.change(),
+                event.step(), event.initialization().withEta(new Eta(83.5, 140.0, 12)));
+
+        String json = EventJson.write(estimated);
+
+        assertThat(json).contains("\"eta\":{\"p50\":83.5,\"p90\":140.0,\"basis\":12}");
+        assertThat(EventJson.read(json.getBytes(StandardCharsets.UTF_8))).isEqualTo(estimated);
+        assertThat(EventJson.write(event)).contains("\"eta\":null");
+    }
+
+    @Test
+    void readsAnEventWrittenBeforeEstimatesExistedAsOneWithoutAnEstimate() {
+        String json = EventJson.write(sample()).replace(",\"eta\":null", "");
+
+        assertThat(json).doesNotContain("eta");
+        assertThat(EventJson.read(json.getBytes(StandardCharsets.UTF_8)).initialization().eta()).isNull();
+    }
+
+    @Test
     void rejectsPoisonWithAReason() {
         assertThatThrownBy(() -> EventJson.read("{not json".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(EventJson.InvalidEventException.class).hasMessageContaining("unparseable");

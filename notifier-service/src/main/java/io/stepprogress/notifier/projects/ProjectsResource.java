@@ -1,5 +1,7 @@
 package io.stepprogress.notifier.projects;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepprogress.event.InitializationStatus;
 import io.stepprogress.event.InitializationView;
 import io.stepprogress.event.ValidId;
@@ -23,9 +25,15 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseHeader;
 
@@ -45,22 +53,40 @@ public class ProjectsResource {
 
     /** What one subscriber may read is not for a shared cache to hand to another. */
     private static final String NO_STORE = "no-store";
+    /** What the JSON writer declared for a view before its bytes were cached: unchanged for clients. */
+    private static final MediaType JSON_UTF8 = MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8");
+    /** Bounds {@link #rendered}: past it the map starts over, which only costs serialising again. */
+    static final int MAX_RENDERED = 1_000;
 
     private final ProjectReadModel readModel;
     private final SubscriberAuthenticator authenticator;
     private final ProjectLookup lookup;
+    private final ObjectMapper mapper;
+    /**
+     * The JSON of the view last served per project. The read model replaces a project's view (an immutable
+     * record) on each event, so an entry is reused only while the read model still holds that very instance:
+     * a poll between two events costs no serialisation (Jackson was the largest part of this GET's profile).
+     */
+    private final Map<String, Rendered> rendered = new ConcurrentHashMap<>();
 
-    ProjectsResource(ProjectReadModel readModel, SubscriberAuthenticator authenticator, ProjectLookup lookup) {
+    ProjectsResource(ProjectReadModel readModel, SubscriberAuthenticator authenticator, ProjectLookup lookup,
+                     ObjectMapper mapper) {
         this.readModel = readModel;
         this.authenticator = authenticator;
         this.lookup = lookup;
+        this.mapper = mapper;
+    }
+
+    private record Rendered(InitializationView view, byte[] json) {
     }
 
     @GET
-    @Path("/{projectId}/progress")
-    @ResponseHeader(name = "Cache-Control", value = NO_STORE)
+    @Path("/{projectId}/progress") // Cache-Control set on the Response: @ResponseHeader skips a returned Response
     @Operation(summary = "The project's latest view")
-    public Uni<InitializationView> progress(
+    @APIResponse(responseCode = "200", description = "The project's latest view",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = InitializationView.class)))
+    public Uni<Response> progress(
             @PathParam("projectId") @ValidId
             String projectId,
             @Context HttpHeaders headers) {
@@ -68,11 +94,28 @@ public class ProjectsResource {
         lookup.requireCaughtUp();
         Optional<InitializationView> held = readModel.view(projectId);
         if (held.isPresent()) {
-            return Uni.createFrom().item(held.get());
+            return Uni.createFrom().item(json(projectId, held.get()));
         }
         // Not in memory: progress-service may know it (older than what was loaded, or evicted). Off the event loop.
         return Uni.createFrom().item(() -> lookup.load(projectId).orElseThrow(() -> new UnknownProject(projectId)))
+                .map(view -> Response.ok(view, JSON_UTF8).header("Cache-Control", NO_STORE).build())
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private Response json(String projectId, InitializationView view) {
+        Rendered known = rendered.get(projectId);
+        if (known == null || known.view() != view) {
+            try {
+                known = new Rendered(view, mapper.writeValueAsBytes(view));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a view did not serialise", e);
+            }
+            if (rendered.size() >= MAX_RENDERED) {
+                rendered.clear();
+            }
+            rendered.put(projectId, known);
+        }
+        return Response.ok(known.json(), JSON_UTF8).header("Cache-Control", NO_STORE).build();
     }
 
     @GET

@@ -45,9 +45,20 @@ public final class SessionCookie {
         return config.secure() == Session.Secure.ALWAYS || config.sameSite() == Session.SameSite.NONE || https;
     }
 
+    /**
+     * SameSite=None is for a host page on another site, where the cookie is a third-party one, which browsers
+     * increasingly refuse (Chromium 156 headless did, Safari does). Partitioned (CHIPS) keeps it for that one
+     * host site, which is all the host's page needs; browsers that do not know the attribute ignore it. A
+     * partitioned cookie is deleted only with the attribute too, so set and clear both carry it.
+     */
+    static boolean partitioned(Session config) {
+        return config.sameSite() == Session.SameSite.NONE;
+    }
+
     private static String attributes(Session config, boolean https) {
         String sameSite = config.sameSite().name().charAt(0)
                 + config.sameSite().name().substring(1).toLowerCase(Locale.ROOT);
-        return "; HttpOnly; SameSite=" + sameSite + (secure(config, https) ? "; Secure" : "");
+        return "; HttpOnly; SameSite=" + sameSite + (secure(config, https) ? "; Secure" : "")
+                + (partitioned(config) ? "; Partitioned" : "");
     }
 }

@@ -11,6 +11,8 @@ import io.stepprogress.security.Scopes;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
@@ -34,8 +36,18 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class SubscriberAuthenticator {
 
+    /** Bounds {@link #claims}: past it the map starts over, which only costs reading the claims again. */
+    static final int MAX_CLAIMS = 10_000;
+
     private final JWTParser parser;
     private final Clock clock = Clock.systemUTC();
+    /**
+     * What {@link #check} reads from a verified token, per compact token: its project patterns compile to
+     * regular expressions, which was the largest part of a {@code GET /api/projects/{id}/progress} in the
+     * notifier's profile. An entry is used only while the parser still answers with the very same verified
+     * token (rest-security's VerifiedTokens cache hit), so expiry and a change of trusted keys act as before.
+     */
+    private final Map<String, Claims> claims = new ConcurrentHashMap<>();
 
     SubscriberAuthenticator(JWTParser parser) {
         this.parser = parser;
@@ -73,24 +85,41 @@ public class SubscriberAuthenticator {
             LOG.debugf("subscriber token refused: %s", rootMessage(e));
             return Outcome.refused(Refusal.INVALID, AuthenticationRequired.invalid(AuthProblemMappers.describe(e)));
         }
-        Instant expiresAt = Instant.ofEpochSecond(jwt.getExpirationTime());
-        if (!clock.instant().isBefore(expiresAt)) {
+        Claims read = claims.get(candidate);
+        if (read == null || read.jwt() != jwt) {
+            read = Claims.of(candidate, jwt);
+            if (claims.size() >= MAX_CLAIMS) {
+                claims.clear();
+            }
+            claims.put(candidate, read);
+        }
+        SubscriberToken token = read.token();
+        if (!clock.instant().isBefore(token.expiresAt())) {
             return Outcome.refused(Refusal.INVALID, AuthenticationRequired.invalid(AuthProblemMappers.EXPIRED));
         }
-        if (jwt.getGroups() == null || !jwt.getGroups().contains(Scopes.SUBSCRIBE)) {
+        if (!read.subscribeScope()) {
             return Outcome.refused(Refusal.SCOPE, AccessDenied.scope());
         }
-        var projects = TokenProjects.of(jwt);
-        if (projects.patterns().isEmpty()) {
+        if (token.projects().patterns().isEmpty()) {
             // Minted without the claim (or with an empty one): it opens nothing, not even a session whose
             // cookie would then be refused on every read.
             return Outcome.refused(Refusal.PROJECT, AccessDenied.noProjects());
         }
-        if (projectId != null && !projects.allows(projectId)) {
+        if (projectId != null && !token.projects().allows(projectId)) {
             return Outcome.refused(Refusal.PROJECT, AccessDenied.project(projectId));
         }
-        String key = jwt.getTokenID() == null || jwt.getTokenID().isBlank() ? candidate : jwt.getTokenID();
-        return new Outcome(new SubscriberToken(candidate, key, projects, expiresAt), null);
+        return new Outcome(token, null);
+    }
+
+    /** The claims {@link #check} decides on, read once from one verified token. */
+    private record Claims(JsonWebToken jwt, SubscriberToken token, boolean subscribeScope) {
+
+        static Claims of(String candidate, JsonWebToken jwt) {
+            Instant expiresAt = Instant.ofEpochSecond(jwt.getExpirationTime());
+            boolean subscribe = jwt.getGroups() != null && jwt.getGroups().contains(Scopes.SUBSCRIBE);
+            String key = jwt.getTokenID() == null || jwt.getTokenID().isBlank() ? candidate : jwt.getTokenID();
+            return new Claims(jwt, new SubscriberToken(candidate, key, TokenProjects.of(jwt), expiresAt), subscribe);
+        }
     }
 
     private static final Logger LOG = Logger.getLogger(SubscriberAuthenticator.class);

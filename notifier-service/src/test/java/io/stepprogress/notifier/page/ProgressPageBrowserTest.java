@@ -23,6 +23,7 @@ import io.stepprogress.security.Scopes;
 import io.stepprogress.testkit.Chromium;
 import io.stepprogress.testkit.TestTokens;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -118,6 +119,7 @@ class ProgressPageBrowserTest {
         assertThat(stepRow("b").findElement(By.cssSelector(".step-elapsed")).getText()).startsWith("running for ");
         assertThat(stepRow("b").findElement(By.cssSelector(".step-message")).getText()).isEqualTo("at 70%");
         assertThat(driver().findElement(By.id("project-reason")).isDisplayed()).isFalse();
+        assertThat(driver().findElement(By.id("eta")).isDisplayed()).as("no ETA without one in the view").isFalse();
         awaitConnection("live");
         browser.screenshot(SCREENSHOTS.resolve("progress-page.png"));
 
@@ -278,6 +280,27 @@ class ProgressPageBrowserTest {
         awaitAccess("expired", "Session expired");
         awaitConnection("expired");
         browser.screenshot(SCREENSHOTS.resolve("session-expired.png"));
+    }
+
+    @Test
+    void theEtaReadsAsAboutSoLongLeftAtMostSoLong() {
+        open("");
+        awaitAccess("signed-out", "Not signed in");
+        // The page's own module, as the detail page and <step-progress> use it.
+        @SuppressWarnings("unchecked")
+        List<String> texts = (List<String>) ((JavascriptExecutor) driver()).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                import('/format.js').then(({ etaText }) => done([
+                  etaText({ status: 'running', eta: { p50: 118, p90: 236, basis: 12 } }),
+                  etaText({ status: 'running', eta: { p50: 45, p90: 130, basis: 3 } }),
+                  etaText({ status: 'pending', eta: { p50: 30, p90: 30, basis: 1 } }),
+                  etaText({ status: 'running', eta: null }),
+                  etaText({ status: 'running' }),
+                  etaText({ status: 'completed', eta: { p50: 0, p90: 0, basis: 5 } }),
+                ]), (e) => done(['import failed: ' + e]));
+                """);
+        assertThat(texts).containsExactly("about 2 min left, at most 4", "about 45 s left, at most 2 min",
+                "about 30 s left", "", "", "");
     }
 
     // ------------------------------------------------------------------------------------------------

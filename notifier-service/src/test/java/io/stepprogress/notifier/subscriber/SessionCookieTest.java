@@ -26,9 +26,11 @@ class SessionCookieTest {
     }
 
     @Test
-    void sameSiteNoneForcesSecure() {
+    void sameSiteNoneForcesSecureAndIsPartitionedForTheHostSite() {
         assertThat(SessionCookie.set("t", "/api/", 60, new Settings(SameSite.NONE, Secure.AUTO), false))
-                .endsWith("; HttpOnly; SameSite=None; Secure");
+                .endsWith("; HttpOnly; SameSite=None; Secure; Partitioned");
+        assertThat(SessionCookie.clear("/api/", new Settings(SameSite.NONE, Secure.AUTO), false))
+                .endsWith("; HttpOnly; SameSite=None; Secure; Partitioned");
         assertThat(SessionCookie.set("t", "/api/", 60, new Settings(SameSite.LAX, Secure.AUTO), false))
                 .endsWith("; HttpOnly; SameSite=Lax");
     }

@@ -30,7 +30,7 @@ class WebSecurityTest {
 
     @Test
     void thePageAndItsFilesCarryThePolicy() {
-        for (String path : List.of("/", "/index.html", "/app.js", "/app.css")) {
+        for (String path : List.of("/", "/index.html", "/app.js", "/app.css", "/stream-client.js", "/step-progress.js")) {
             given().get(path).then().statusCode(200)
                     .header("Content-Security-Policy", CSP)
                     .header("X-Content-Type-Options", "nosniff")
@@ -62,6 +62,19 @@ class WebSecurityTest {
                 .get("/api/session").then().statusCode(200)
                 .header("Access-Control-Allow-Origin", ALLOWED)
                 .header("Access-Control-Allow-Credentials", "true");
+    }
+
+    @Test
+    void aConfiguredOriginMayImportTheElementAndItsModules() {
+        // A module script from another origin is fetched in CORS mode: without these headers the browser
+        // refuses it. The element's own imports are fetched the same way.
+        for (String path : List.of("/step-progress.js", "/stream-client.js", "/dom.js", "/format.js")) {
+            given().header("Origin", ALLOWED).get(path).then().statusCode(200)
+                    .contentType(containsString("javascript"))
+                    .header("Access-Control-Allow-Origin", ALLOWED);
+        }
+        given().header("Origin", "https://evil.example").get("/step-progress.js").then()
+                .header("Access-Control-Allow-Origin", nullValue());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.stepprogress.progress.initialization;
 import io.stepprogress.event.ChangeKind;
 import io.stepprogress.event.InitializationView;
 import io.stepprogress.event.StepProgressUpdated;
+import io.stepprogress.progress.eta.Estimates;
 import io.stepprogress.progress.outbox.OutboxWriter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -20,10 +21,12 @@ public class InitializationService {
 
     private final InitializationRepository repository;
     private final OutboxWriter outbox;
+    private final Estimates estimates;
 
-    InitializationService(InitializationRepository repository, OutboxWriter outbox) {
+    InitializationService(InitializationRepository repository, OutboxWriter outbox, Estimates estimates) {
         this.repository = repository;
         this.outbox = outbox;
+        this.estimates = estimates;
     }
 
     /** @param created true when this call started a run (a new project, or the next run of a finished one) */
@@ -42,19 +45,18 @@ public class InitializationService {
         if (existing.isEmpty()) {
             Initialization created = Initialization.start(projectId, plan, now);
             if (repository.insertIfAbsent(created)) {
-                publish(created, new Change(ChangeKind.INITIALIZED, null), now);
-                return new Started(created.view(), true);
+                return new Started(publish(created, new Change(ChangeKind.INITIALIZED, null), now), true);
             }
             // Another request created it between our lock attempt and our insert: decide against its plan.
             existing = repository.lock(projectId);
         }
         Initialization initialization = existing.orElseThrow();
         Optional<Change> change = initialization.startRun(plan, run, now);
-        change.ifPresent(c -> {
-            repository.replacePlan(initialization);
-            publish(initialization, c, now);
-        });
-        return new Started(initialization.view(), change.isPresent());
+        if (change.isEmpty()) {
+            return new Started(view(initialization), false);
+        }
+        repository.replacePlan(initialization);
+        return new Started(publish(initialization, change.get(), now), true);
     }
 
     @Transactional
@@ -78,7 +80,7 @@ public class InitializationService {
     }
 
     public InitializationView view(String projectId) {
-        return repository.find(projectId).map(Initialization::view)
+        return repository.find(projectId).map(this::view)
                 .orElseThrow(() -> InitializationNotFoundException.project(projectId));
     }
 
@@ -90,16 +92,25 @@ public class InitializationService {
         Initialization initialization = repository.lock(projectId)
                 .orElseThrow(() -> InitializationNotFoundException.project(projectId));
         Instant now = now();
-        command.apply(initialization, now).ifPresent(change -> {
-            repository.update(initialization, change.step() == null ? null : change.step().name());
-            publish(initialization, change, now);
-        });
-        return initialization.view();
+        Optional<Change> change = command.apply(initialization, now);
+        if (change.isEmpty()) {
+            return view(initialization);
+        }
+        repository.update(initialization, change.get().step() == null ? null : change.get().step().name());
+        return publish(initialization, change.get(), now);
     }
 
-    private void publish(Initialization initialization, Change change, Instant now) {
-        outbox.append(StepProgressUpdated.of(UUID.randomUUID(), now, change.kind(), change.step(),
-                initialization.view()));
+    /** Writes the event and, when it completes a run, what its steps took (the estimates learn from it). */
+    private InitializationView publish(Initialization initialization, Change change, Instant now) {
+        InitializationView view = view(initialization);
+        outbox.append(StepProgressUpdated.of(UUID.randomUUID(), now, change.kind(), change.step(), view));
+        estimates.learnFrom(change.kind(), view);
+        return view;
+    }
+
+    /** The view clients see: the aggregate's, with the estimate of the time left. */
+    InitializationView view(Initialization initialization) {
+        return estimates.attach(initialization.view());
     }
 
     /** Microseconds: what PostgreSQL stores, so a view read back equals the view in the event. */

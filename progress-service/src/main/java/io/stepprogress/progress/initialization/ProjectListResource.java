@@ -35,10 +35,13 @@ public class ProjectListResource {
     static final int MAX_LIMIT = 1000;
 
     private final InitializationRepository repository;
+    private final InitializationService service;
     private final ProjectAccess projectAccess;
 
-    ProjectListResource(InitializationRepository repository, ProjectAccess projectAccess) {
+    ProjectListResource(InitializationRepository repository, InitializationService service,
+                        ProjectAccess projectAccess) {
         this.repository = repository;
+        this.service = service;
         this.projectAccess = projectAccess;
     }
 
@@ -68,7 +71,7 @@ public class ProjectListResource {
             Initialization last = page.get(page.size() - 1);
             next = micros(last.updatedAt()) + ":" + last.projectId();
         }
-        return new ProjectPage(page.stream().map(Initialization::view).toList(), next);
+        return new ProjectPage(page.stream().map(service::view).toList(), next);
     }
 
     /** A project pattern as SQL LIKE: {@code *} is any run of id characters, and ids hold no {@code %}. */

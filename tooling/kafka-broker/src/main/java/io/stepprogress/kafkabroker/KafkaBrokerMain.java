@@ -128,6 +128,10 @@ public final class KafkaBrokerMain {
         // for a broker that heartbeats to its own process.
         config.put("broker.heartbeat.interval.ms", "500");
         config.put("broker.session.timeout.ms", "3000");
+        // The active controller appends a no-op record to the metadata log every 500 ms by default, so that other
+        // nodes can tell it is alive; a single combined node has no one to tell, and at idle those appends were
+        // what its raft and controller threads did. 0 writes none.
+        config.put("metadata.max.idle.interval.ms", "0");
 
         // Small and quick: a development broker, not a production one.
         config.put("log.segment.bytes", Integer.toString(16 * 1024 * 1024));

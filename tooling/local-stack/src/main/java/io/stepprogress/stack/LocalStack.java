@@ -34,7 +34,8 @@ public final class LocalStack implements AutoCloseable {
 
     /** Everything configurable about a start. Ports 0 are not allowed: the stack prints fixed URLs. */
     public record Options(Path root, Path dataDir, boolean reset, boolean demo, int demoProjects, int postgresPort,
-                          int kafkaPort, Map<Service, Integer> ports, Map<Service, Integer> managementPorts) {
+                          int kafkaPort, Map<Service, Integer> ports, Map<Service, Integer> managementPorts,
+                          Map<String, String> environment) {
 
         public static Options defaults(Path root) {
             Map<Service, Integer> ports = new EnumMap<>(Service.class);
@@ -43,40 +44,58 @@ public final class LocalStack implements AutoCloseable {
                 ports.put(service, service.defaultPort());
                 management.put(service, service.defaultManagementPort());
             }
-            return new Options(root, root.resolve("target/local-stack"), false, true, 3, 5432, 9092, ports, management);
+            return new Options(root, root.resolve("target/local-stack"), false, true, 3, 5432, 9092, ports, management,
+                    Map.of());
         }
 
         public Options withDataDir(Path dir) {
-            return new Options(root, dir, reset, demo, demoProjects, postgresPort, kafkaPort, ports, managementPorts);
+            return new Options(root, dir, reset, demo, demoProjects, postgresPort, kafkaPort, ports,
+                    managementPorts, environment);
         }
 
         public Options withDemo(boolean on) {
-            return new Options(root, dataDir, reset, on, demoProjects, postgresPort, kafkaPort, ports, managementPorts);
+            return new Options(root, dataDir, reset, on, demoProjects, postgresPort, kafkaPort, ports,
+                    managementPorts, environment);
         }
 
         public Options withReset(boolean on) {
-            return new Options(root, dataDir, on, demo, demoProjects, postgresPort, kafkaPort, ports, managementPorts);
+            return new Options(root, dataDir, on, demo, demoProjects, postgresPort, kafkaPort, ports,
+                    managementPorts, environment);
         }
 
         public Options withInfraPorts(int postgres, int kafka) {
-            return new Options(root, dataDir, reset, demo, demoProjects, postgres, kafka, ports, managementPorts);
+            return new Options(root, dataDir, reset, demo, demoProjects, postgres, kafka, ports,
+                    managementPorts, environment);
         }
 
         public Options withPort(Service service, int port) {
             Map<Service, Integer> changed = new EnumMap<>(ports);
             changed.put(service, port);
             return new Options(root, dataDir, reset, demo, demoProjects, postgresPort, kafkaPort, changed,
-                    managementPorts);
+                    managementPorts, environment);
         }
 
         public Options withManagementPort(Service service, int port) {
             Map<Service, Integer> changed = new EnumMap<>(managementPorts);
             changed.put(service, port);
-            return new Options(root, dataDir, reset, demo, demoProjects, postgresPort, kafkaPort, ports, changed);
+            return new Options(root, dataDir, reset, demo, demoProjects, postgresPort, kafkaPort, ports, changed,
+                    environment);
         }
 
         public Options withDemoProjects(int projects) {
-            return new Options(root, dataDir, reset, demo, projects, postgresPort, kafkaPort, ports, managementPorts);
+            return new Options(root, dataDir, reset, demo, projects, postgresPort, kafkaPort, ports,
+                    managementPorts, environment);
+        }
+
+        /**
+         * A setting (an environment variable, e.g. {@code NOTIFIER_CORS_ORIGINS}) given to every service, above
+         * the stack's own: for what a test or a developer must change, such as the origins a host page is on.
+         */
+        public Options withEnvironment(String name, String value) {
+            Map<String, String> changed = new HashMap<>(environment);
+            changed.put(name, value);
+            return new Options(root, dataDir, reset, demo, demoProjects, postgresPort, kafkaPort, ports,
+                    managementPorts, Map.copyOf(changed));
         }
 
         /** Where the development key pair lives: created on the first start, reused afterwards. */
@@ -246,6 +265,7 @@ public final class LocalStack implements AutoCloseable {
             env.put("PROGRESS_RELAY_USERNAME", PROGRESS_RELAY_ROLE);
             env.put("PROGRESS_RELAY_PASSWORD", PROGRESS_RELAY_ROLE);
         }
+        env.putAll(options.environment());
         return env;
     }
 

@@ -1,5 +1,6 @@
 package io.stepprogress.stack;
 
+import static io.stepprogress.stack.TestStacks.id;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -89,15 +90,7 @@ class CrossServiceTest {
 
     @BeforeAll
     void startTheStack() {
-        Path root = Path.of(System.getProperty("stack.root", "../..")).toAbsolutePath().normalize();
-        LocalStack.Options options = LocalStack.Options.defaults(root)
-                .withDataDir(root.resolve("tooling/local-stack/target/e2e-stack")).withReset(true).withDemo(false)
-                .withInfraPorts(freePort(), freePort())
-                .withPort(Service.PROGRESS, freePort()).withPort(Service.NOTIFIER, freePort())
-                .withPort(Service.AUDIT, freePort()).withPort(Service.ALERT, freePort());
-        for (Service service : Service.values()) {
-            options = options.withManagementPort(service, freePort());
-        }
+        LocalStack.Options options = TestStacks.onFreePorts("e2e-stack");
         long started = System.nanoTime();
         stack = LocalStack.start(options, Duration.ofMinutes(3));
         System.out.printf("E2E stack ready in %d ms%n", (System.nanoTime() - started) / 1_000_000);
@@ -602,17 +595,5 @@ class CrossServiceTest {
             }
             client.complete(project, step.name());
         }
-    }
-
-    private static int freePort() {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static String id(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 }

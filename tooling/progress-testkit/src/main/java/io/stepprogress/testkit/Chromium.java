@@ -106,13 +106,16 @@ public final class Chromium implements AutoCloseable {
     }
 
     /**
-     * Waits until no CSS transition runs (bars have reached their width), then saves a PNG of the whole
-     * page, not just the viewport.
+     * Waits until no CSS transition runs, in shadow roots too (bars have reached their width), then saves a PNG
+     * of the whole page, not just the viewport.
      */
     public Path screenshot(Path file) {
         await(Duration.ofSeconds(5),
-                d -> Boolean.TRUE.equals(script(
-                        "return document.getAnimations().every(a => !(a instanceof CSSTransition));")),
+                d -> Boolean.TRUE.equals(script("""
+                        // Custom elements animate inside their shadow roots, which the document's list leaves out.
+                        const roots = [document, ...[...document.querySelectorAll('*')].map(e => e.shadowRoot).filter(Boolean)];
+                        return roots.every(r => r.getAnimations().every(a => !(a instanceof CSSTransition)));
+                        """)),
                 () -> "transitions still running");
         try {
             Files.createDirectories(file.getParent());
