@@ -1,13 +1,16 @@
 package io.stepprogress.alert.consumer;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.stepprogress.alert.state.AlertState;
 import io.stepprogress.alert.state.ProgressMetrics;
 import io.stepprogress.event.ProgressTopics;
 import io.stepprogress.event.StepProgressUpdated;
 import io.stepprogress.event.consume.Deduplication;
 import io.stepprogress.event.consume.EventIntake;
+import io.stepprogress.event.consume.IntakeBatch;
 import io.stepprogress.event.consume.IntakeListener;
 import io.stepprogress.event.consume.RecordPosition;
+import io.stepprogress.event.trace.EventTracing;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,8 +38,10 @@ public class ProgressConsumer {
     private final StateRebuild rebuild;
     private final ProgressMetrics metrics;
     private final EventIntake<ConsumerRecord<String, byte[]>> intake;
+    private final EventTracing tracing;
 
-    ProgressConsumer(AlertState state, StateRebuild rebuild, ProgressMetrics metrics) {
+    ProgressConsumer(AlertState state, StateRebuild rebuild, ProgressMetrics metrics, OpenTelemetry openTelemetry) {
+        this.tracing = new EventTracing(openTelemetry, ProgressConsumer.class.getName());
         this.state = state;
         this.rebuild = rebuild;
         this.metrics = metrics;
@@ -67,10 +72,11 @@ public class ProgressConsumer {
         if (owned.isEmpty()) {
             return;
         }
-        state.applyAll(intake.take(owned).events(), true, (accepted, e) -> {
+        List<IntakeBatch.Accepted<ConsumerRecord<String, byte[]>>> events = intake.take(owned).events();
+        state.applyAll(events, true, (accepted, e) -> {
             // JSON of the right shape with a hole the contract does not check: poison too.
             metrics.unreadable();
             LOG.errorf(e, "skipping record %s that cannot be applied", accepted.position());
-        });
+        }, i -> tracing.continueFrom(events.get(i).record(), "alert update")); // the event's trace (docs/operations.md)
     }
 }

@@ -7,6 +7,7 @@ import io.stepprogress.event.StepProgressUpdated;
 import io.stepprogress.event.StepStatus;
 import io.stepprogress.event.StepView;
 import io.stepprogress.event.consume.IntakeBatch;
+import io.stepprogress.event.trace.TracedWork;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.IntFunction;
 import org.jboss.logging.Logger;
 
 /**
@@ -125,13 +127,27 @@ public final class AlertState {
      * Applies a batch in one pass, under one lock, in order. An event that cannot be applied is handed to
      * {@code failed} and the rest of the batch goes on.
      */
+    public void applyAll(List<? extends IntakeBatch.Accepted<?>> events, boolean live,
+                         BiConsumer<IntakeBatch.Accepted<?>, RuntimeException> failed) {
+        applyAll(events, live, failed, i -> TracedWork.NONE);
+    }
+
+    /**
+     * {@link #applyAll(List, boolean, BiConsumer)}, each event's apply inside {@code spanOf}'s span for its index
+     * (tracing, docs/operations.md); an event that cannot be applied marks its span failed.
+     */
     public synchronized void applyAll(List<? extends IntakeBatch.Accepted<?>> events, boolean live,
-                                      BiConsumer<IntakeBatch.Accepted<?>, RuntimeException> failed) {
-        for (IntakeBatch.Accepted<?> accepted : events) {
-            try {
-                apply(accepted.event(), accepted.position().partition(), live);
-            } catch (RuntimeException e) {
-                failed.accept(accepted, e);
+                                      BiConsumer<IntakeBatch.Accepted<?>, RuntimeException> failed,
+                                      IntFunction<TracedWork> spanOf) {
+        for (int i = 0; i < events.size(); i++) {
+            IntakeBatch.Accepted<?> accepted = events.get(i);
+            try (TracedWork span = spanOf.apply(i)) {
+                try {
+                    apply(accepted.event(), accepted.position().partition(), live);
+                } catch (RuntimeException e) {
+                    span.failed(e);
+                    failed.accept(accepted, e);
+                }
             }
         }
     }

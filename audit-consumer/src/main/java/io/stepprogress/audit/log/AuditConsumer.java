@@ -2,6 +2,7 @@ package io.stepprogress.audit.log;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.stepprogress.event.ProgressTopics;
@@ -11,6 +12,8 @@ import io.stepprogress.event.consume.EventIntake;
 import io.stepprogress.event.consume.IntakeBatch;
 import io.stepprogress.event.consume.IntakeListener;
 import io.stepprogress.event.consume.RecordPosition;
+import io.stepprogress.event.trace.EventTracing;
+import io.stepprogress.event.trace.TracedWork;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +21,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -63,10 +67,12 @@ public class AuditConsumer {
     private final Counter sequenceConflicts;
     private final Counter writeRetries;
     private final Counter deadLetterRetries;
+    private final EventTracing tracing;
 
     AuditConsumer(AuditRecorder recorder, @Channel(DEAD_LETTER_CHANNEL) Emitter<byte[]> deadLetters,
-                  MeterRegistry registry) {
+                  MeterRegistry registry, OpenTelemetry openTelemetry) {
         this.recorder = recorder;
+        this.tracing = new EventTracing(openTelemetry, AuditConsumer.class.getName());
         this.deadLetters = deadLetters;
         this.written = Counter.builder("audit.events.written").description("Events recorded").register(registry);
         this.duplicates = Counter.builder("audit.events.duplicate")
@@ -133,20 +139,56 @@ public class AuditConsumer {
             sources.put(row, record);
         }
         List<Refused> refused = new ArrayList<>();
+        Map<ConsumerRecord<String, byte[]>, TracedWork> spans = startInsertSpans(batch.events());
         try {
-            count(recordRetryingOutages(rows), sources, refused);
-        } catch (BadData e) {
-            // One row the table can never take fails the whole statement: find it by recording one at a time.
-            for (AuditLog.Row row : rows) {
-                try {
-                    count(recordRetryingOutages(List.of(row)), sources, refused);
-                } catch (BadData bad) {
-                    refused.add(new Refused(sources.get(row), "rejected by the audit table: " + bad.getMessage()));
+            try {
+                count(recordRetryingOutages(rows), sources, refused);
+            } catch (BadData e) {
+                // One row the table can never take fails the whole statement: find it by recording one at a time.
+                for (AuditLog.Row row : rows) {
+                    try {
+                        count(recordRetryingOutages(List.of(row)), sources, refused);
+                    } catch (BadData bad) {
+                        refused.add(new Refused(sources.get(row), "rejected by the audit table: " + bad.getMessage()));
+                    }
                 }
             }
+            for (Refused refusal : refused) {
+                spans.getOrDefault(refusal.record(), TracedWork.NONE).attribute("audit.refused", refusal.reason());
+            }
+        } finally {
+            endInsertSpans(spans);
         }
         for (Refused refusal : refused) {
             deadLetter(refusal.record(), refusal.reason());
+        }
+    }
+
+    /**
+     * The events' traces (docs/operations.md, "Tracing"): the batch is one insert, so each traced record gets its
+     * own span, continuing its trace, from before the batch's insert to after its commit (retries included); all
+     * of a batch's spans cover the same insert, and say how many events it wrote together.
+     */
+    private Map<ConsumerRecord<String, byte[]>, TracedWork> startInsertSpans(
+            List<IntakeBatch.Accepted<ConsumerRecord<String, byte[]>>> events) {
+        // In start order (a ConsumerRecord is equal only to itself), so they can be ended in reverse.
+        Map<ConsumerRecord<String, byte[]>, TracedWork> spans = new LinkedHashMap<>();
+        for (IntakeBatch.Accepted<ConsumerRecord<String, byte[]>> accepted : events) {
+            TracedWork span = tracing.continueFrom(accepted.record(), "audit insert");
+            if (span != TracedWork.NONE) {
+                span.attribute("messaging.message.id", accepted.event().eventId().toString())
+                        .attribute("messaging.batch.message_count", events.size());
+                spans.put(accepted.record(), span);
+            }
+        }
+        return spans;
+    }
+
+    /** In the reverse order they started: each span was made current on this thread, over the previous one. */
+    private static void endInsertSpans(Map<ConsumerRecord<String, byte[]>, TracedWork> spans) {
+        List<TracedWork> started = new ArrayList<>(spans.values());
+        for (int i = started.size() - 1; i >= 0; i--) {
+            started.get(i).close();
         }
     }
 

@@ -12,6 +12,13 @@ public final class ProgressTopics {
     /** Kafka record header carrying {@link StepProgressUpdated#type()}. */
     public static final String EVENT_TYPE_HEADER = "eventType";
 
+    /**
+     * Kafka record header carrying the W3C trace context ({@code 00-<trace id>-<span id>-<flags>}) of the relay's
+     * publish span, whose parent is the worker's request; absent when tracing is off. See
+     * {@link io.stepprogress.event.trace.EventTracing}.
+     */
+    public static final String TRACEPARENT_HEADER = "traceparent";
+
     private ProgressTopics() {
     }
 }

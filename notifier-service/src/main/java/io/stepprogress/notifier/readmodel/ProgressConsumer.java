@@ -2,6 +2,7 @@ package io.stepprogress.notifier.readmodel;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.smallrye.common.annotation.NonBlocking;
 import io.stepprogress.event.ProgressTopics;
 import io.stepprogress.event.StepProgressUpdated;
@@ -10,6 +11,7 @@ import io.stepprogress.event.consume.EventIntake;
 import io.stepprogress.event.consume.IntakeBatch;
 import io.stepprogress.event.consume.IntakeListener;
 import io.stepprogress.event.consume.RecordPosition;
+import io.stepprogress.event.trace.EventTracing;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,8 +39,11 @@ public class ProgressConsumer {
     private final ProjectReadModel readModel;
     private final CatchUpOnAssignment catchUp;
     private final EventIntake<ConsumerRecord<String, byte[]>> intake;
+    private final EventTracing tracing;
 
-    ProgressConsumer(ProjectReadModel readModel, CatchUpOnAssignment catchUp, MeterRegistry registry) {
+    ProgressConsumer(ProjectReadModel readModel, CatchUpOnAssignment catchUp, MeterRegistry registry,
+                     OpenTelemetry openTelemetry) {
+        this.tracing = new EventTracing(openTelemetry, ProgressConsumer.class.getName());
         this.readModel = readModel;
         this.catchUp = catchUp;
         Counter unreadable = Counter.builder("notifier.events.unreadable")
@@ -70,7 +75,9 @@ public class ProgressConsumer {
                 // The bytes as published are what subscribers are sent: parsed once, never re-encoded.
                 events.add(new ProjectReadModel.Published(accepted.event(), accepted.record().value()));
             }
-            readModel.apply(events);
+            // The event's trace (docs/operations.md, "Tracing"): applying each traced record is one span, current
+            // while subscribers are handed its event, so the SSE write that carries it continues it.
+            readModel.apply(events, i -> tracing.continueFrom(taken.events().get(i).record(), "notifier apply"));
         } finally {
             // Readiness counts a record once it is applied (or skipped), so a batch counts once it all is.
             for (ConsumerRecord<String, byte[]> record : batch) {

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.stepprogress.event.InitializationStatus;
 import io.stepprogress.event.InitializationView;
 import io.stepprogress.event.StepProgressUpdated;
+import io.stepprogress.event.trace.TracedWork;
 import io.stepprogress.notifier.NotifierConfig;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
@@ -116,11 +118,23 @@ public class ProjectReadModel {
      * the notifier itself is behind: subscribers may merge it (see {@link Subscriber#deliver}).
      */
     public void apply(List<Published> events) {
+        apply(events, i -> TracedWork.NONE);
+    }
+
+    /**
+     * {@link #apply(List)}, each event's part of the pass inside {@code spanOf}'s span for its index (tracing,
+     * docs/operations.md); the subscribers' flush at the end is outside every one of them.
+     */
+    public void apply(List<Published> events, IntFunction<TracedWork> spanOf) {
         Deliveries out = new Deliveries();
         Instant lateBefore = clock.instant().minus(lateAfter);
         try {
-            for (Published published : events) {
-                apply(published.event(), published.json(), published.event().occurredAt().isBefore(lateBefore), out);
+            for (int i = 0; i < events.size(); i++) {
+                Published published = events.get(i);
+                try (TracedWork span = spanOf.apply(i)) {
+                    apply(published.event(), published.json(), published.event().occurredAt().isBefore(lateBefore),
+                            out);
+                }
             }
         } finally {
             out.flush();

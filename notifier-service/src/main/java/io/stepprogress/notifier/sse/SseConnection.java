@@ -1,10 +1,14 @@
 package io.stepprogress.notifier.sse;
 
+import io.opentelemetry.api.trace.SpanKind;
+import io.stepprogress.event.trace.EventTracing;
+import io.stepprogress.event.trace.TracedWork;
 import io.stepprogress.notifier.NotifierConfig;
 import io.stepprogress.notifier.readmodel.ConflatingQueue;
 import io.stepprogress.notifier.readmodel.StreamEvent;
 import io.stepprogress.notifier.readmodel.Subscriber;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -42,6 +46,7 @@ final class SseConnection implements Subscriber {
     private final Vertx vertx;
     private final NotifierConfig.Sse config;
     private final SseMetrics metrics;
+    private final EventTracing tracing;
     private final Runnable onClose;
     private final Instant expiresAt;
     /** Guarded by itself: filled by the read model's threads, emptied on the event loop. */
@@ -59,10 +64,16 @@ final class SseConnection implements Subscriber {
     private volatile boolean closed;
     /** Its position was forgotten (see {@link #restart}): it is served from scratch, not waited for. */
     private volatile boolean restarted;
+    /**
+     * Guarded by {@link #waiting}: the trace of the newest traced event waiting (the notifier's apply span), taken
+     * with the events by the write that carries them.
+     */
+    private io.opentelemetry.context.Context tracedDelivery;
 
     /** @param expiresAt the subscriber token's expiry, when the stream ends */
     SseConnection(HttpServerResponse response, Vertx vertx, NotifierConfig.Sse config, SseMetrics metrics,
-                  Instant expiresAt, Runnable onClose) {
+                  EventTracing tracing, Instant expiresAt, Runnable onClose) {
+        this.tracing = tracing;
         this.response = response;
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
@@ -146,8 +157,12 @@ final class SseConnection implements Subscriber {
         if (closed) {
             return;
         }
+        io.opentelemetry.context.Context traced = EventTracing.currentIfTraced();
         int size;
         synchronized (waiting) {
+            if (traced != null) {
+                tracedDelivery = traced;
+            }
             boolean behind = socketFull && waiting.size() >= behindAfter;
             int merged = waiting.add(event, late || behind);
             if (merged > 0) {
@@ -180,7 +195,10 @@ final class SseConnection implements Subscriber {
         while (!response.writeQueueFull()) {
             // Everything waiting goes out in one write (one syscall), up to the end of the run.
             List<StreamEvent> taken = new ArrayList<>();
+            io.opentelemetry.context.Context traced;
             synchronized (waiting) { // held briefly: the read model's thread waits for it in deliver
+                traced = tracedDelivery;
+                tracedDelivery = null;
                 StreamEvent event;
                 while ((event = waiting.poll()) != null) {
                     taken.add(event);
@@ -199,14 +217,14 @@ final class SseConnection implements Subscriber {
             }
             if (ended) {
                 // The run is over: say so, and close, so the browser stops reconnecting.
-                response.end(batch);
+                traced(traced, response.end(batch));
                 closed();
                 return;
             }
             if (batch.length() == 0) {
                 break;
             }
-            response.write(batch);
+            traced(traced, response.write(batch));
         }
         synchronized (waiting) {
             socketFull = response.writeQueueFull() && !waiting.isEmpty();
@@ -246,9 +264,21 @@ final class SseConnection implements Subscriber {
         closed();
     }
 
+    /**
+     * A span from the write to its completion, continuing the trace of the newest traced event the write carries
+     * (docs/operations.md, "Tracing"): events that wait together leave in one write.
+     */
+    private void traced(io.opentelemetry.context.Context parent, Future<Void> write) {
+        if (parent != null) {
+            TracedWork span = tracing.startIn(parent, "notifier sse write", SpanKind.INTERNAL);
+            write.onComplete(done -> span.close());
+        }
+    }
+
     private void clearWaiting() {
         synchronized (waiting) {
             waiting.clear();
+            tracedDelivery = null;
         }
     }
 

@@ -1,5 +1,7 @@
 package io.stepprogress.notifier.sse;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.stepprogress.event.trace.EventTracing;
 import io.stepprogress.event.Ids;
 import io.stepprogress.notifier.NotifierConfig;
 import io.stepprogress.notifier.readmodel.ProjectLookup;
@@ -48,10 +50,13 @@ public class SseRoutes {
     private final ConnectionLimit limit;
     private final Vertx vertx;
     private final ProjectLookup lookup;
+    private final EventTracing tracing;
 
     SseRoutes(ProjectReadModel readModel, NotifierConfig config, SseMetrics metrics,
-              SubscriberAuthenticator authenticator, ConnectionLimit limit, Vertx vertx, ProjectLookup lookup) {
+              SubscriberAuthenticator authenticator, ConnectionLimit limit, Vertx vertx, ProjectLookup lookup,
+              OpenTelemetry openTelemetry) {
         this.lookup = lookup;
+        this.tracing = new EventTracing(openTelemetry, SseConnection.class.getName());
         this.readModel = readModel;
         this.config = config;
         this.metrics = metrics;
@@ -162,7 +167,7 @@ public class SseRoutes {
         }
         Runnable[] unsubscribe = new Runnable[1];
         SseConnection connection = new SseConnection(request.response(), vertx, config.sse(), metrics,
-                token.expiresAt(), () -> {
+                tracing, token.expiresAt(), () -> {
                     permit.get().run();
                     if (unsubscribe[0] != null) {
                         unsubscribe[0].run();

@@ -3,8 +3,10 @@ package io.stepprogress.progress.outbox;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.stepprogress.event.EventJson;
 import io.stepprogress.event.StepProgressUpdated;
+import io.stepprogress.event.trace.EventTracing;
 import io.stepprogress.progress.relay.ReplicationSlot;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,10 +33,13 @@ public class OutboxWriter {
     private final AgroalDataSource dataSource;
     private final ReplicationSlot slot;
     private final Counter written;
+    private final EventTracing tracing;
 
-    OutboxWriter(AgroalDataSource dataSource, ReplicationSlot slot, MeterRegistry registry) {
+    OutboxWriter(AgroalDataSource dataSource, ReplicationSlot slot, MeterRegistry registry,
+                 OpenTelemetry openTelemetry) {
         this.dataSource = dataSource;
         this.slot = slot;
+        this.tracing = new EventTracing(openTelemetry, OutboxWriter.class.getName());
         this.written = Counter.builder("progress.outbox.events.written")
                 .description("StepProgressUpdated events committed to the outbox").register(registry);
     }
@@ -44,7 +49,7 @@ public class OutboxWriter {
         slot.requireWritable();
         try (Connection connection = dataSource.getConnection();
              PreparedStatement insert = connection.prepareStatement("INSERT INTO outbox_event (id, aggregatetype, "
-                     + "aggregateid, type, payload, occurred_at) VALUES (?, ?, ?, ?, ?::jsonb, ?)");
+                     + "aggregateid, type, payload, occurred_at, traceparent) VALUES (?, ?, ?, ?, ?::jsonb, ?, ?)");
              // The last statement before commit checks the slot, so the cached state's refresh interval is not a
              // window: only a drop during this transaction's commit round trip can still lose its event.
              PreparedStatement delete = connection.prepareStatement("DELETE FROM outbox_event WHERE id = ? AND "
@@ -55,6 +60,8 @@ public class OutboxWriter {
             insert.setString(4, event.type());
             insert.setString(5, EventJson.write(event));
             insert.setObject(6, event.occurredAt().atOffset(ZoneOffset.UTC));
+            // The worker's request span: the relay's publish span continues it (null when tracing is off).
+            insert.setString(7, tracing.currentTraceparent());
             insert.executeUpdate();
             delete.setObject(1, event.eventId());
             delete.setString(2, slot.name());

@@ -1,6 +1,9 @@
 package io.stepprogress.progress.relay;
 
+import io.opentelemetry.api.trace.SpanKind;
 import io.stepprogress.event.ProgressTopics;
+import io.stepprogress.event.trace.EventTracing;
+import io.stepprogress.event.trace.TracedWork;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,14 +41,16 @@ final class KafkaPublisher implements AutoCloseable {
 
     private final String bootstrapServers;
     private final RelayConfig config;
+    private final EventTracing tracing;
     private KafkaProducer<String, byte[]> producer;
     /** The producer one of whose sends failed, set by its I/O thread; never given a new event again. */
     private volatile KafkaProducer<String, byte[]> failedProducer;
     private boolean topicReady;
 
-    KafkaPublisher(String bootstrapServers, RelayConfig config) {
+    KafkaPublisher(String bootstrapServers, RelayConfig config, EventTracing tracing) {
         this.bootstrapServers = bootstrapServers;
         this.config = config;
+        this.tracing = tracing;
     }
 
     /** @param acked called once per event after Kafka acknowledged it, in batch order */
@@ -53,24 +58,32 @@ final class KafkaPublisher implements AutoCloseable {
         if (events.isEmpty()) {
             return;
         }
+        // One span per event, from send to Kafka's ack, continuing its request's trace (none when untraced).
+        List<TracedWork> spans = new ArrayList<>(events.size());
         try {
             ensureTopic();
             KafkaProducer<String, byte[]> kafka = producer();
             List<Future<RecordMetadata>> sends = new ArrayList<>(events.size());
             for (OutboxEvent event : events) {
-                sends.add(kafka.send(record(event)));
+                TracedWork span = publishSpan(event);
+                spans.add(span);
+                sends.add(kafka.send(record(event, span.traceparent())));
             }
             for (int i = 0; i < sends.size(); i++) {
-                sends.get(i).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                RecordMetadata metadata = sends.get(i).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                spans.get(i).attribute("messaging.destination.partition.id", Integer.toString(metadata.partition()))
+                        .attribute("messaging.kafka.offset", metadata.offset()).close();
                 acked.accept(events.get(i));
             }
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             discardProducer();
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            endFailed(spans, cause);
             throw new PublishException("Kafka did not acknowledge a batch of " + events.size() + " events: "
                     + cause, cause);
         } catch (InterruptedException e) {
             discardProducer();
+            endFailed(spans, e);
             Thread.currentThread().interrupt();
             throw new PublishException("interrupted while waiting for Kafka", e);
         }
@@ -79,26 +92,31 @@ final class KafkaPublisher implements AutoCloseable {
     /**
      * Hands one event to the producer and returns at once; {@code answer} runs on the producer's I/O thread when Kafka
      * answered. The future fails (and nothing is sent) once this producer has failed: call {@link #reset()} first.
+     * The event's publish span starts here and ends when Kafka answered (marked failed when it refused).
      */
     Future<RecordMetadata> send(OutboxEvent event, Callback answer) {
+        TracedWork span = publishSpan(event);
         try {
             ensureTopic();
             KafkaProducer<String, byte[]> kafka = producer();
             if (failedProducer == kafka) {
                 throw new IllegalStateException("an earlier send failed; the events in flight must be sent again first");
             }
-            return kafka.send(record(event), (metadata, error) -> {
+            return kafka.send(record(event, span.traceparent()), (metadata, error) -> {
                 if (error != null) {
                     failedProducer = kafka;
                 }
+                endSpan(span, metadata, error);
                 answer.onCompletion(metadata, error);
             });
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             Exception cause = e instanceof ExecutionException && e.getCause() instanceof Exception c ? c : e;
+            endSpan(span, null, cause);
             answer.onCompletion(null, cause);
             return CompletableFuture.failedFuture(cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            endSpan(span, null, e);
             answer.onCompletion(null, e);
             return CompletableFuture.failedFuture(e);
         }
@@ -109,13 +127,46 @@ final class KafkaPublisher implements AutoCloseable {
         discardProducer();
     }
 
-    private ProducerRecord<String, byte[]> record(OutboxEvent event) {
+    private TracedWork publishSpan(OutboxEvent event) {
+        return tracing.start(event.traceparent(), config.topic() + " publish", SpanKind.PRODUCER)
+                .attribute("messaging.system", "kafka")
+                .attribute("messaging.operation.type", "send")
+                .attribute("messaging.destination.name", config.topic())
+                .attribute("messaging.message.id", event.eventId())
+                .attribute("messaging.kafka.message.key", event.projectId());
+    }
+
+    /** Ends a publish span with Kafka's answer: where the event landed, or why it did not. */
+    private static void endSpan(TracedWork span, RecordMetadata metadata, Exception error) {
+        if (error != null) {
+            span.failed(error);
+        } else if (metadata != null) {
+            span.attribute("messaging.destination.partition.id", Integer.toString(metadata.partition()))
+                    .attribute("messaging.kafka.offset", metadata.offset());
+        }
+        span.close();
+    }
+
+    /** Ends the spans of a batch that failed (closing an ended one again does nothing); the retry starts new ones. */
+    private static void endFailed(List<TracedWork> spans, Throwable cause) {
+        for (TracedWork span : spans) {
+            span.failed(cause);
+            span.close();
+        }
+    }
+
+    /** @param traceparent the event's publish span, sent on so consumers continue the trace; null when untraced */
+    private ProducerRecord<String, byte[]> record(OutboxEvent event, String traceparent) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(config.topic(), event.projectId(),
                 event.payload());
         record.headers().add(new RecordHeader(ProgressTopics.EVENT_ID_HEADER,
                 event.eventId().getBytes(StandardCharsets.UTF_8)));
         record.headers().add(new RecordHeader(ProgressTopics.EVENT_TYPE_HEADER,
                 event.eventType().getBytes(StandardCharsets.UTF_8)));
+        if (traceparent != null) {
+            record.headers().add(new RecordHeader(ProgressTopics.TRACEPARENT_HEADER,
+                    traceparent.getBytes(StandardCharsets.UTF_8)));
+        }
         return record;
     }
 

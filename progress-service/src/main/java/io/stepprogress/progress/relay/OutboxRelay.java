@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.OpenTelemetry;
+import io.stepprogress.event.trace.EventTracing;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -56,6 +58,7 @@ public class OutboxRelay {
     private final Counter failures;
     private final Counter engineRestarts;
     private final Timer lag;
+    private final EventTracing tracing;
     private final AtomicReference<RelayState> state = new AtomicReference<>(RelayState.STOPPED);
     private final AtomicReference<String> lastError = new AtomicReference<>();
     private volatile Instant stateSince;
@@ -64,12 +67,21 @@ public class OutboxRelay {
 
     @Inject
     OutboxRelay(RelayConfig config, RelayEngineProperties engineProperties, ReplicationSlot slot,
-                @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, MeterRegistry registry) {
-        this(config, engineProperties, slot, bootstrapServers, registry, Clock.systemUTC());
+                @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, MeterRegistry registry,
+                OpenTelemetry openTelemetry) {
+        this(config, engineProperties, slot, bootstrapServers, registry, Clock.systemUTC(),
+                new EventTracing(openTelemetry, OutboxRelay.class.getName()));
     }
 
     OutboxRelay(RelayConfig config, RelayEngineProperties engineProperties, ReplicationSlot slot,
                 String bootstrapServers, MeterRegistry registry, Clock clock) {
+        this(config, engineProperties, slot, bootstrapServers, registry, clock,
+                new EventTracing(OpenTelemetry.noop(), OutboxRelay.class.getName())); // tests: untraced
+    }
+
+    private OutboxRelay(RelayConfig config, RelayEngineProperties engineProperties, ReplicationSlot slot,
+                        String bootstrapServers, MeterRegistry registry, Clock clock, EventTracing tracing) {
+        this.tracing = tracing;
         this.config = config;
         this.engineProperties = engineProperties;
         this.slot = slot;
@@ -161,7 +173,7 @@ public class OutboxRelay {
         private final CountDownLatch stopping = new CountDownLatch(1);
         private final ExecutorService engineThread = Executors.newSingleThreadExecutor(
                 r -> new Thread(r, "outbox-relay-engine"));
-        private final KafkaPublisher publisher = new KafkaPublisher(bootstrapServers, config);
+        private final KafkaPublisher publisher = new KafkaPublisher(bootstrapServers, config, tracing);
         /** Owned by the engine's polling thread, as is {@link #committer}. */
         private final InFlightRecords inFlight = new InFlightRecords();
         private DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer;
@@ -379,7 +391,8 @@ public class OutboxRelay {
         Object value = record.value();
         byte[] payload = value instanceof byte[] bytes ? bytes : String.valueOf(value).getBytes(StandardCharsets.UTF_8);
         return new OutboxEvent(String.valueOf(record.key()), payload, header(record, "id"),
-                header(record, "eventType"), occurredAt(header(record, "occurredAt")));
+                header(record, "eventType"), occurredAt(header(record, "occurredAt")),
+                header(record, RelayEngineProperties.TRACEPARENT_HEADER));
     }
 
     private static String header(SourceRecord record, String name) {

@@ -17,6 +17,11 @@ public class RelayEngineProperties {
 
     /** Debezium names topics {prefix}.{schema}.{table}; the router applies to the outbox table's only. */
     static final String TOPIC_PREFIX = "progress";
+    /**
+     * The outbox's traceparent column becomes this header of the routed record (not Debezium's own tracing, whose
+     * span context column is a serialized java.util.Properties and whose spans end before anything is published).
+     */
+    static final String TRACEPARENT_HEADER = "traceparent";
     /** pgjdbc's SSL parameters, which Debezium takes under the same names as its own database.* settings. */
     static final Set<String> SSL_PARAMETERS = Set.of("sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword");
     private static final Set<String> SSL_MODES = Set.of("disable", "allow", "prefer", "require", "verify-ca",
@@ -88,7 +93,7 @@ public class RelayEngineProperties {
         // A literal topic, so ${routedByValue} never meets MicroProfile Config's own ${} expansion.
         props.setProperty("transforms.outbox.route.topic.replacement", config.topic());
         props.setProperty("transforms.outbox.table.fields.additional.placement",
-                "type:header:eventType,occurred_at:header:occurredAt");
+                "type:header:eventType,occurred_at:header:occurredAt,traceparent:header:" + TRACEPARENT_HEADER);
         props.setProperty("transforms.outbox.table.expand.json.payload", "false");
 
         config.debezium().forEach(props::setProperty);

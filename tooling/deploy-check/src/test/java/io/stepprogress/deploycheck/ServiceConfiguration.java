@@ -73,6 +73,7 @@ final class ServiceConfiguration {
             new Family("OpenAPI", List.of("quarkus-smallrye-openapi"),
                     List.of("quarkus.smallrye-openapi.*", "quarkus.swagger-ui.*")),
             new Family("scheduler", List.of("quarkus-scheduler"), List.of("quarkus.scheduler.*")),
+            new Family("OpenTelemetry", List.of("quarkus-opentelemetry"), List.of("quarkus.otel.*")),
             new Family("SmallRye JWT", List.of("quarkus-smallrye-jwt"),
                     List.of("mp.jwt.*", "smallrye.jwt.*", "quarkus.smallrye-jwt.*")));
 

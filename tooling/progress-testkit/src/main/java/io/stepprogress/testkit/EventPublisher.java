@@ -54,6 +54,19 @@ public final class EventPublisher {
         }
     }
 
+    /** As the relay sends an event of a traced request: with its publish span's W3C traceparent header. */
+    public static void publishTraced(StepProgressUpdated event, String traceparent) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(ProgressTopics.PROJECT_PROGRESS,
+                event.projectId(), EventJson.write(event).getBytes(StandardCharsets.UTF_8));
+        record.headers().add(ProgressTopics.EVENT_ID_HEADER, event.eventId().toString().getBytes(StandardCharsets.UTF_8));
+        record.headers().add(ProgressTopics.TRACEPARENT_HEADER, traceparent.getBytes(StandardCharsets.UTF_8));
+        try {
+            producer().send(record).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish to Kafka", e);
+        }
+    }
+
     /** Anything as a record value: for poison-message tests. */
     public static void publishRaw(String key, byte[] value, String eventId) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(ProgressTopics.PROJECT_PROGRESS, key, value);
