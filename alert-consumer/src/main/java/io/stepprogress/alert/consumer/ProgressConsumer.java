@@ -4,12 +4,10 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.stepprogress.alert.state.AlertState;
 import io.stepprogress.alert.state.ProgressMetrics;
 import io.stepprogress.event.ProgressTopics;
-import io.stepprogress.event.StepProgressUpdated;
 import io.stepprogress.event.consume.Deduplication;
 import io.stepprogress.event.consume.EventIntake;
 import io.stepprogress.event.consume.IntakeBatch;
 import io.stepprogress.event.consume.IntakeListener;
-import io.stepprogress.event.consume.RecordPosition;
 import io.stepprogress.event.trace.EventTracing;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -45,18 +43,11 @@ public class ProgressConsumer {
         this.state = state;
         this.rebuild = rebuild;
         this.metrics = metrics;
-        this.intake = EventIntake.kafka(Deduplication.afterApplied(state::lastSequence), new IntakeListener() {
-            @Override
-            public void unreadable(RecordPosition position, String reason) {
-                metrics.unreadable();
-                LOG.warnf("skipping unreadable record %s: %s", position, reason);
-            }
-
-            @Override
-            public void dropped(RecordPosition position, StepProgressUpdated event) {
-                metrics.dropped();
-            }
-        });
+        IntakeListener listener = IntakeListener.of((position, reason) -> {
+            metrics.unreadable();
+            LOG.warnf("skipping unreadable record %s: %s", position, reason);
+        }, metrics::dropped);
+        this.intake = EventIntake.kafka(Deduplication.afterApplied(state::lastSequence), listener);
     }
 
     /** A batch, as one poll returned it, applied in one pass. */

@@ -7,12 +7,10 @@ import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import io.stepprogress.alert.AlertConfig;
 import io.stepprogress.alert.state.AlertState;
-import io.stepprogress.event.StepProgressUpdated;
 import io.stepprogress.event.consume.Deduplication;
 import io.stepprogress.event.consume.EventIntake;
 import io.stepprogress.event.consume.IntakeBatch;
 import io.stepprogress.event.consume.IntakeListener;
-import io.stepprogress.event.consume.RecordPosition;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Default;
 import java.time.Duration;
@@ -175,15 +173,7 @@ public class StateRebuild implements KafkaConsumerRebalanceListener {
         AtomicInteger unreadable = new AtomicInteger();
         // History is state only: nothing it drops or skips is counted in the live metrics.
         EventIntake<ConsumerRecord<byte[], byte[]>> intake = EventIntake.kafka(
-                Deduplication.afterApplied(state::lastSequence), new IntakeListener() {
-                    @Override
-                    public void unreadable(RecordPosition position, String reason) {
-                    }
-
-                    @Override
-                    public void dropped(RecordPosition position, StepProgressUpdated event) {
-                    }
-                });
+                Deduplication.afterApplied(state::lastSequence), IntakeListener.NONE);
         long deadline = System.nanoTime() + alertConfig.rebuild().timeout().toNanos();
         try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(readerProperties())) {
             reader.assign(remaining.keySet());

@@ -11,7 +11,6 @@ import io.stepprogress.event.consume.Deduplication;
 import io.stepprogress.event.consume.EventIntake;
 import io.stepprogress.event.consume.IntakeBatch;
 import io.stepprogress.event.consume.IntakeListener;
-import io.stepprogress.event.consume.RecordPosition;
 import io.stepprogress.event.trace.EventTracing;
 import io.stepprogress.event.trace.TracedWork;
 import io.quarkus.runtime.Startup;
@@ -92,17 +91,9 @@ public class AuditConsumer {
                 .description("Failed sends to the dead-letter topic, retried").register(registry);
         // The table, keyed by event id, is what knows a recorded event: the intake only drops a repeat within
         // the batch, and an older sequence goes on to the table (a second event for it is a conflict).
-        this.intake = EventIntake.kafka(Deduplication.byStoreWithUniqueEventId(), new IntakeListener() {
-            @Override
-            public void unreadable(RecordPosition position, String reason) {
-                unreadable.increment(); // dead-lettered with its reason below
-            }
-
-            @Override
-            public void dropped(RecordPosition position, StepProgressUpdated event) {
-                duplicates.increment();
-            }
-        });
+        this.intake = EventIntake.kafka(Deduplication.byStoreWithUniqueEventId(), IntakeListener.of(
+                (position, reason) -> unreadable.increment(), // dead-lettered with its reason below
+                duplicates::increment));
     }
 
     /**

@@ -10,7 +10,6 @@ import io.stepprogress.event.consume.Deduplication;
 import io.stepprogress.event.consume.EventIntake;
 import io.stepprogress.event.consume.IntakeBatch;
 import io.stepprogress.event.consume.IntakeListener;
-import io.stepprogress.event.consume.RecordPosition;
 import io.stepprogress.event.trace.EventTracing;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -49,18 +48,11 @@ public class ProgressConsumer {
         Counter unreadable = Counter.builder("notifier.events.unreadable")
                 .description("Records that are not a StepProgressUpdated, skipped").register(registry);
         Counter dropped = readModel.droppedCounter();
-        this.intake = EventIntake.kafka(Deduplication.afterApplied(readModel::lastSequence), new IntakeListener() {
-            @Override
-            public void unreadable(RecordPosition position, String reason) {
-                unreadable.increment();
-                LOG.warnf("skipping unreadable record %s: %s", position, reason);
-            }
-
-            @Override
-            public void dropped(RecordPosition position, StepProgressUpdated event) {
-                dropped.increment();
-            }
-        });
+        IntakeListener listener = IntakeListener.of((position, reason) -> {
+            unreadable.increment();
+            LOG.warnf("skipping unreadable record %s: %s", position, reason);
+        }, dropped::increment);
+        this.intake = EventIntake.kafka(Deduplication.afterApplied(readModel::lastSequence), listener);
     }
 
     @Incoming(CHANNEL)
