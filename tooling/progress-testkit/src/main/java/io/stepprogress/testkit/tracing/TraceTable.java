@@ -2,7 +2,9 @@ package io.stepprogress.testkit.tracing;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -29,7 +31,7 @@ public final class TraceTable {
         Comparator<ExportedSpan> byStart = Comparator.comparingLong(ExportedSpan::startNanos);
         // Roots here: spans whose parent is not in the trace (the caller's own span, or none).
         trace.stream().filter(s -> !byId.containsKey(s.parentSpanId())).sorted(byStart)
-                .forEach(root -> addTree(root, 0, trace, byId, origin, byStart, rows, new java.util.HashSet<>()));
+                .forEach(root -> addTree(root, 0, trace, byId, origin, byStart, rows, new HashSet<>()));
         int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
@@ -62,6 +64,6 @@ public final class TraceTable {
     }
 
     private static String millis(long nanos) {
-        return String.format(java.util.Locale.ROOT, "%.2f", nanos / 1e6);
+        return String.format(Locale.ROOT, "%.2f", nanos / 1e6);
     }
 }
