@@ -266,6 +266,31 @@ public final class BenchContext {
         }
     }
 
+    /**
+     * Between the scenarios of {@code all}: waits (up to {@code limit}) until the stack itself has used under
+     * 0.3 cores for 5 s, so a scenario does not start inside the previous one's aftermath (a checkpoint after the
+     * floor's writes, the WAL the relay still decodes, a consumer catching up) and count it as its own latency.
+     */
+    void awaitStackSettled(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            ProcessSampler sampler = ProcessSampler.start(processGroups());
+            sleep(5_000);
+            sampler.close();
+            double stack = sampler.usage().stream().filter(u -> Report.inStack(u.name()))
+                    .mapToDouble(ProcessSampler.Usage::cpuCores).sum();
+            if (stack < 0.3) {
+                log("stack settled: %.2f cores", stack);
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                log("stack still busy (%.2f cores) after waiting %d s: going on", stack, limit.toSeconds());
+                return;
+            }
+            log("waiting for the stack to settle after the previous scenario: %.2f cores", stack);
+        }
+    }
+
     static void sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -3,6 +3,7 @@ package io.stepprogress.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -49,6 +50,9 @@ public final class BenchMain {
                 String startedAt = java.time.Instant.now().toString();
                 BenchContext.log("=== %s", scenario);
                 bench.scenario(scenario);
+                if (scenarios.size() > 1 && !scenario.equals(scenarios.get(0))) {
+                    bench.awaitStackSettled(Duration.ofSeconds(60));
+                }
                 bench.awaitQuiet(options.waitQuiet);
                 Scenarios.Result result = run(scenario, bench);
                 result.report().command = options.command();
