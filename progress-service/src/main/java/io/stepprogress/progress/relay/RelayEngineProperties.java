@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -47,7 +48,8 @@ public class RelayEngineProperties {
         PostgresJdbcUrl url = PostgresJdbcUrl.parse(jdbcUrl);
         Properties props = new Properties();
         props.setProperty("name", "progress-outbox-relay");
-        props.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        // Debezium's PostgreSQL connector whose task waits for records instead of polling (RelayConnectorTask).
+        props.setProperty("connector.class", RelayConnector.class.getName());
         props.setProperty("topic.prefix", TOPIC_PREFIX);
 
         props.setProperty("database.hostname", url.host());
@@ -69,9 +71,15 @@ public class RelayEngineProperties {
         // slot is ahead and is trusted, instead of failing every start on a position the server no longer has.
         props.setProperty("offset.mismatch.strategy", "trust_greater_lsn");
         props.setProperty("tombstones.on.delete", "false");
+        // Now only the replication reader's pause when the stream is quiet: the task no longer polls the queue.
         props.setProperty("poll.interval.ms", Long.toString(config.pollInterval().toMillis()));
-        props.setProperty("max.batch.size", Integer.toString(config.maxBatchSize()));
-        props.setProperty("max.queue.size", Integer.toString(Math.max(config.maxQueueSize(), config.maxBatchSize() + 1)));
+        // The task's queue wakes it when a record arrives; it drains Debezium's queue one record per Debezium poll,
+        // which returns at once with a batch of 1, and hands over up to maxBatchSize records together.
+        props.setProperty("queue.provider.type", WakingQueueProvider.NAME);
+        props.setProperty(RelayQueues.KEY_PROPERTY, UUID.randomUUID().toString());
+        props.setProperty("max.batch.size", "1");
+        props.setProperty(RelayQueues.MAX_BATCH_PROPERTY, Integer.toString(config.maxBatchSize()));
+        props.setProperty("max.queue.size", Integer.toString(Math.max(config.maxQueueSize(), 2)));
 
         props.setProperty("heartbeat.interval.ms", Long.toString(config.heartbeatInterval().toMillis()));
         props.setProperty("heartbeat.action.query", "INSERT INTO relay_heartbeat (id, beat_at) VALUES (1, now()) "

@@ -24,6 +24,20 @@ class RelayEnginePropertiesTest {
     }
 
     @Test
+    void theEngineRunsTheRelaysWakingTaskAndQueueWithItsOwnBatchLimit() {
+        Properties props = new RelayEngineProperties(TestRelayConfig.with(Map.of("progress.relay.max-batch-size", "500")),
+                "jdbc:postgresql://db/progress").build();
+        assertThat(props).containsEntry("connector.class", RelayConnector.class.getName())
+                .containsEntry("queue.provider.type", WakingQueueProvider.NAME)
+                // Debezium's poll returns at once with one record; the task gathers its own batch.
+                .containsEntry("max.batch.size", "1")
+                .containsEntry(RelayQueues.MAX_BATCH_PROPERTY, "500")
+                .containsKey(RelayQueues.KEY_PROPERTY);
+        assertThat(build("jdbc:postgresql://db/progress").getProperty(RelayQueues.KEY_PROPERTY))
+                .as("each engine its own queue").isNotEqualTo(props.getProperty(RelayQueues.KEY_PROPERTY));
+    }
+
+    @Test
     void sslParametersReachDebezium() {
         Properties props = build("jdbc:postgresql://db:5432/progress?sslmode=verify-full&sslrootcert=/etc/pg/root.crt"
                 + "&sslcert=/etc/pg/client.crt&sslkey=/etc/pg/client.pk8&sslpassword=p%26ss&ApplicationName=progress");
