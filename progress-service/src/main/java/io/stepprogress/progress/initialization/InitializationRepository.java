@@ -3,6 +3,8 @@ package io.stepprogress.progress.initialization;
 import io.agroal.api.AgroalDataSource;
 import io.stepprogress.event.InitializationStatus;
 import io.stepprogress.event.StepStatus;
+import io.stepprogress.progress.jdbc.BoundStatement;
+import io.stepprogress.progress.jdbc.RoundTrip;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,6 +30,15 @@ public class InitializationRepository {
 
     private static final String STEP_COLUMNS = "name, label, weight, status, progress, message, started_at, updated_at";
 
+    private static final String SELECT_STEPS = "SELECT " + STEP_COLUMNS
+            + " FROM initialization_step WHERE project_id = ? ORDER BY position";
+
+    private static final String UPDATE_INITIALIZATION = "UPDATE initialization SET status = ?, sequence = ?, "
+            + "message = ?, reason = ?, started_at = ?, updated_at = ?, finished_at = ?, run = ? WHERE project_id = ?";
+
+    private static final String UPDATE_STEP = "UPDATE initialization_step SET status = ?, progress = ?, message = ?, "
+            + "started_at = ?, updated_at = ? WHERE project_id = ? AND name = ?";
+
     private static final String SELECT_WITH_STEPS = "SELECT i.status, i.sequence, i.message, i.reason, i.started_at, "
             + "i.updated_at, i.finished_at, i.run, s.name, s.label, s.weight, s.status, s.progress, s.message, "
             + "s.started_at, s.updated_at FROM initialization i "
@@ -43,7 +54,9 @@ public class InitializationRepository {
     /**
      * Loads and row-locks the initialization, so one project's changes (and sequences) are serialized. The
      * steps are read by a second statement once the lock is held: its fresh snapshot sees the last writer's
-     * steps, which a join locking the initialization would not (it re-checks only the locked row).
+     * steps, which a join locking the initialization would not (it re-checks only the locked row). Both go in
+     * one round trip ({@link RoundTrip}): the server binds the second statement, and so takes its snapshot, only
+     * after the first has returned with the lock held.
      */
     public Optional<Initialization> lock(String projectId) {
         return loadLocked(projectId);
@@ -180,60 +193,62 @@ public class InitializationRepository {
         }
     }
 
-    /** Writes the initialization row and, when a step changed, that step's row. */
-    public void update(Initialization initialization, String changedStep) {
-        try (Connection connection = dataSource.getConnection()) {
-            updateInitialization(connection, initialization);
-            if (changedStep != null) {
-                Step step = initialization.steps().stream().filter(s -> s.name.equals(changedStep)).findFirst()
-                        .orElseThrow();
-                try (PreparedStatement update = connection.prepareStatement("UPDATE initialization_step SET "
-                        + "status = ?, progress = ?, message = ?, started_at = ?, updated_at = ? "
-                        + "WHERE project_id = ? AND name = ?")) {
-                    update.setString(1, step.status.name());
-                    update.setInt(2, step.progress);
-                    update.setString(3, step.message);
-                    setInstant(update, 4, step.startedAt);
-                    setInstant(update, 5, step.updatedAt);
-                    update.setString(6, initialization.projectId());
-                    update.setString(7, step.name);
-                    update.executeUpdate();
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot update initialization " + initialization.projectId(), e);
+    /**
+     * The statements that write the initialization row and, when a step changed, that step's row: the caller
+     * sends them in one round trip with the event ({@code OutboxWriter#append}).
+     */
+    public List<BoundStatement> updates(Initialization initialization, String changedStep) {
+        List<BoundStatement> updates = new ArrayList<>(2);
+        updates.add(new BoundStatement(UPDATE_INITIALIZATION, (statement, first) -> {
+            int next = bindInitialization(statement, initialization, first);
+            statement.setString(next, initialization.projectId());
+            return next + 1;
+        }));
+        if (changedStep != null) {
+            Step step = initialization.steps().stream().filter(s -> s.name.equals(changedStep)).findFirst()
+                    .orElseThrow();
+            updates.add(new BoundStatement(UPDATE_STEP, (statement, first) -> {
+                statement.setString(first, step.status.name());
+                statement.setInt(first + 1, step.progress);
+                statement.setString(first + 2, step.message);
+                setInstant(statement, first + 3, step.startedAt);
+                setInstant(statement, first + 4, step.updatedAt);
+                statement.setString(first + 5, initialization.projectId());
+                statement.setString(first + 6, step.name);
+                return first + 7;
+            }));
         }
+        return updates;
     }
 
     private Optional<Initialization> loadLocked(String projectId) {
+        BoundStatement.Binder byProject = (statement, first) -> {
+            statement.setString(first, projectId);
+            return first + 1;
+        };
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(SELECT_INITIALIZATION + " FOR UPDATE")) {
-            select.setString(1, projectId);
-            try (ResultSet row = select.executeQuery()) {
+             PreparedStatement select = RoundTrip.prepare(connection, List.of(
+                     new BoundStatement(SELECT_INITIALIZATION + " FOR UPDATE", byProject),
+                     new BoundStatement(SELECT_STEPS, byProject)))) {
+            select.execute();
+            Initialization locked;
+            try (ResultSet row = select.getResultSet()) {
                 if (!row.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Initialization(projectId, row.getInt(8),
-                        InitializationStatus.valueOf(row.getString(1)), row.getLong(2), row.getString(3),
-                        row.getString(4), instant(row, 5), instant(row, 6), instant(row, 7),
-                        loadSteps(connection, projectId)));
+                locked = new Initialization(projectId, row.getInt(8), InitializationStatus.valueOf(row.getString(1)),
+                        row.getLong(2), row.getString(3), row.getString(4), instant(row, 5), instant(row, 6),
+                        instant(row, 7), new ArrayList<>());
             }
+            select.getMoreResults();
+            try (ResultSet row = select.getResultSet()) {
+                while (row.next()) {
+                    locked.steps().add(step(row, 1));
+                }
+            }
+            return Optional.of(locked);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot load initialization " + projectId, e);
-        }
-    }
-
-    private static List<Step> loadSteps(Connection connection, String projectId) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT " + STEP_COLUMNS
-                + " FROM initialization_step WHERE project_id = ? ORDER BY position")) {
-            select.setString(1, projectId);
-            try (ResultSet row = select.executeQuery()) {
-                List<Step> steps = new ArrayList<>();
-                while (row.next()) {
-                    steps.add(step(row, 1));
-                }
-                return steps;
-            }
         }
     }
 
@@ -246,16 +261,15 @@ public class InitializationRepository {
 
     private static void updateInitialization(Connection connection, Initialization initialization)
             throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement("UPDATE initialization SET status = ?, "
-                + "sequence = ?, message = ?, reason = ?, started_at = ?, updated_at = ?, finished_at = ?, run = ? "
-                + "WHERE project_id = ?")) {
+        try (PreparedStatement update = connection.prepareStatement(UPDATE_INITIALIZATION)) {
             bindInitialization(update, initialization, 1);
             update.setString(9, initialization.projectId());
             update.executeUpdate();
         }
     }
 
-    private static void bindInitialization(PreparedStatement statement, Initialization initialization, int first)
+    /** @return the index after the last parameter set */
+    private static int bindInitialization(PreparedStatement statement, Initialization initialization, int first)
             throws SQLException {
         statement.setString(first, initialization.status().name());
         statement.setLong(first + 1, initialization.sequence());
@@ -265,6 +279,7 @@ public class InitializationRepository {
         setInstant(statement, first + 5, initialization.updatedAt());
         setInstant(statement, first + 6, initialization.finishedAt());
         statement.setInt(first + 7, initialization.run());
+        return first + 8;
     }
 
     private static void insertSteps(Connection connection, Initialization initialization) throws SQLException {

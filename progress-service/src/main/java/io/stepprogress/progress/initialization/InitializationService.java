@@ -4,11 +4,13 @@ import io.stepprogress.event.ChangeKind;
 import io.stepprogress.event.InitializationView;
 import io.stepprogress.event.StepProgressUpdated;
 import io.stepprogress.progress.eta.Estimates;
+import io.stepprogress.progress.jdbc.BoundStatement;
 import io.stepprogress.progress.outbox.OutboxWriter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -96,15 +98,23 @@ public class InitializationService {
         if (change.isEmpty()) {
             return view(initialization);
         }
-        repository.update(initialization, change.get().step() == null ? null : change.get().step().name());
-        return publish(initialization, change.get(), now);
+        return publish(initialization, change.get(), now, repository.updates(initialization,
+                change.get().step() == null ? null : change.get().step().name()));
     }
 
-    /** Writes the event and, when it completes a run, what its steps took (the estimates learn from it). */
     private InitializationView publish(Initialization initialization, Change change, Instant now) {
+        return publish(initialization, change, now, List.of());
+    }
+
+    /**
+     * When the change completes a run, what its steps took (the estimates learn from it); then the state changes
+     * not yet written, with the event, in one round trip.
+     */
+    private InitializationView publish(Initialization initialization, Change change, Instant now,
+                                       List<BoundStatement> stateChanges) {
         InitializationView view = view(initialization);
-        outbox.append(StepProgressUpdated.of(UUID.randomUUID(), now, change.kind(), change.step(), view));
         estimates.learnFrom(change.kind(), view);
+        outbox.append(StepProgressUpdated.of(UUID.randomUUID(), now, change.kind(), change.step(), view), stateChanges);
         return view;
     }
 

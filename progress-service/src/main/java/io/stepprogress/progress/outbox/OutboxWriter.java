@@ -7,14 +7,17 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.stepprogress.event.EventJson;
 import io.stepprogress.event.StepProgressUpdated;
 import io.stepprogress.event.trace.EventTracing;
+import io.stepprogress.progress.jdbc.BoundStatement;
+import io.stepprogress.progress.jdbc.RoundTrip;
 import io.stepprogress.progress.relay.ReplicationSlot;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Appends domain events to the outbox inside the caller's transaction (mandatory: an event written
@@ -30,6 +33,11 @@ public class OutboxWriter {
     /** Debezium's Outbox Event Router routes and keys by these columns. */
     static final String AGGREGATE_TYPE = "project";
 
+    private static final String INSERT = "INSERT INTO outbox_event (id, aggregatetype, aggregateid, type, payload, "
+            + "occurred_at, traceparent) VALUES (?, ?, ?, ?, ?::jsonb, ?, ?)";
+    private static final String DELETE = "DELETE FROM outbox_event WHERE id = ? AND "
+            + ReplicationSlot.VALID_SLOT_CONDITION;
+
     private final AgroalDataSource dataSource;
     private final ReplicationSlot slot;
     private final Counter written;
@@ -44,32 +52,48 @@ public class OutboxWriter {
                 .description("StepProgressUpdated events committed to the outbox").register(registry);
     }
 
+    /** Appends the event alone, in its own round trip. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void append(StepProgressUpdated event) {
+        append(event, List.of());
+    }
+
+    /**
+     * Sends {@code stateChanges} (the statements that write the state the event describes), the outbox insert and
+     * the delete in one round trip, in that order. Nothing is left to do but commit, unless the delete finds the
+     * slot gone: then the whole transaction is refused, its state changes with it.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void append(StepProgressUpdated event, List<BoundStatement> stateChanges) {
         slot.requireWritable();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement insert = connection.prepareStatement("INSERT INTO outbox_event (id, aggregatetype, "
-                     + "aggregateid, type, payload, occurred_at, traceparent) VALUES (?, ?, ?, ?, ?::jsonb, ?, ?)");
-             // The last statement before commit checks the slot, so the cached state's refresh interval is not a
-             // window: only a drop during this transaction's commit round trip can still lose its event.
-             PreparedStatement delete = connection.prepareStatement("DELETE FROM outbox_event WHERE id = ? AND "
-                     + ReplicationSlot.VALID_SLOT_CONDITION)) {
-            insert.setObject(1, event.eventId());
-            insert.setString(2, AGGREGATE_TYPE);
-            insert.setString(3, event.projectId());
-            insert.setString(4, event.type());
-            insert.setString(5, EventJson.write(event));
-            insert.setObject(6, event.occurredAt().atOffset(ZoneOffset.UTC));
+        List<BoundStatement> statements = new ArrayList<>(stateChanges.size() + 2);
+        statements.addAll(stateChanges);
+        statements.add(new BoundStatement(INSERT, (insert, first) -> {
+            insert.setObject(first, event.eventId());
+            insert.setString(first + 1, AGGREGATE_TYPE);
+            insert.setString(first + 2, event.projectId());
+            insert.setString(first + 3, event.type());
+            insert.setString(first + 4, EventJson.write(event));
+            insert.setObject(first + 5, event.occurredAt().atOffset(ZoneOffset.UTC));
             // The worker's request span: the relay's publish span continues it (null when tracing is off).
-            insert.setString(7, tracing.currentTraceparent());
-            insert.executeUpdate();
-            delete.setObject(1, event.eventId());
-            delete.setString(2, slot.name());
-            if (delete.executeUpdate() != 1) {
-                throw slot.refusedByStatement(); // rolls back the caller's transaction: nothing is acknowledged
-            }
+            insert.setString(first + 6, tracing.currentTraceparent());
+            return first + 7;
+        }));
+        // The last statement before commit checks the slot, so the cached state's refresh interval is not a
+        // window: only a drop during this transaction's commit round trip can still lose its event.
+        statements.add(new BoundStatement(DELETE, (delete, first) -> {
+            delete.setObject(first, event.eventId());
+            delete.setString(first + 1, slot.name());
+            return first + 2;
+        }));
+        int[] counts;
+        try (Connection connection = dataSource.getConnection()) {
+            counts = RoundTrip.execute(connection, statements);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot append event " + event.eventId() + " to the outbox", e);
+        }
+        if (counts[counts.length - 1] != 1) {
+            throw slot.refusedByStatement(); // rolls back the caller's transaction: nothing is acknowledged
         }
         // Counted before commit: a rollback after this point is rare and only makes the gauge conservative.
         written.increment();

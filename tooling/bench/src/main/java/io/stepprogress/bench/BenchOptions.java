@@ -31,7 +31,9 @@ public final class BenchOptions {
               recovery   --rate 200/s; the Kafka broker is frozen (SIGSTOP) for --outage (30s), then resumed
                          (SIGCONT): time until every update written meanwhile reached its subscriber
               floor      the write transaction by plain JDBC (8 writers, scratch bench_* tables) against the
-                         write path through HTTP at the same concurrency, closed loop: the throughput ratio
+                         write path through HTTP at the same concurrency, closed loop: the throughput ratio;
+                         the write path first warms in 5 s slices until its rate stops rising (JIT), at most
+                         --floor-warm-limit (2m; 0: only --warmup)
               get        notifier GET /api/projects/{id}/progress on one keep-alive connection, and the same
                          GETs to a trivial HTTP server inside the tool (the loopback baseline): the p50 ratio
               idle       no load for --duration (60s): CPU of every process of the stack and in total
@@ -60,7 +62,7 @@ public final class BenchOptions {
               --rate R  --duration D  --warmup D  --workers W  --projects P  --subscribers S
               --rates LIST  --step-duration D  --step-warmup D  --p99-limit D
               --connections LIST  --fanout-projects N  --outage D
-              --floor-writers N  --requests N (get)  --drain-timeout D  --max-lag D
+              --floor-writers N  --floor-warm-limit D  --requests N (get)  --drain-timeout D  --max-lag D
               --progress-per-step N (overload)
               --project-prefix NAME     project ids are NAME-0 .. NAME-(P-1), reused across runs (bench)
               --out DIR                 where results go (target/bench)
@@ -103,6 +105,8 @@ public final class BenchOptions {
     int fanoutProjects = 50;
     Duration outage = Duration.ofSeconds(30);
     int floorWriters = 8;
+    /** floor: the write path warms in closed-loop slices until its rate stops rising, at most this long. */
+    Duration floorWarmLimit = Duration.ofMinutes(2);
     int requests = 50_000;
     int progressPerStep = 10;
     Duration drainTimeout = Duration.ofSeconds(30);
@@ -182,6 +186,7 @@ public final class BenchOptions {
             case "--fanout-projects" -> fanoutProjects = (int) number(option, value, 1, 5_000);
             case "--outage" -> outage = duration(option, value, Duration.ofSeconds(1), Duration.ofMinutes(5));
             case "--floor-writers" -> floorWriters = (int) number(option, value, 1, 64);
+            case "--floor-warm-limit" -> floorWarmLimit = duration(option, value, Duration.ZERO, Duration.ofMinutes(10));
             case "--requests" -> requests = (int) number(option, value, 1, 5_000_000);
             case "--progress-per-step" -> progressPerStep = (int) number(option, value, 1, 100);
             case "--drain-timeout" -> drainTimeout = duration(option, value, Duration.ofSeconds(1), Duration.ofMinutes(10));

@@ -30,10 +30,10 @@ import java.util.concurrent.atomic.LongAdder;
  * The floor: progress-service's write transaction for one step update, by plain JDBC, against the same
  * PostgreSQL, on scratch copies of its tables ({@code CREATE TABLE bench_... (LIKE ... INCLUDING ALL)}: not
  * in the relay's publication, so Debezium relays nothing). Per update, as InitializationRepository,
- * InitializationService and OutboxWriter do it: lock and read the initialization row, read its steps, update
- * the initialization row, update the step row, insert the event (its JSON built as the service builds it)
- * into the outbox and delete it again, commit. N writers, each on its own connection and its own projects,
- * back to back.
+ * InitializationService and OutboxWriter do it, in three round trips: lock and read the initialization row and
+ * read its steps; update the initialization row, update the step row, insert the event (its JSON built as the
+ * service builds it) into the outbox and delete it again (if progress-service's replication slot is valid);
+ * commit. N writers, each on its own connection and its own projects, back to back.
  */
 public final class JdbcFloor implements AutoCloseable {
 
@@ -44,17 +44,23 @@ public final class JdbcFloor implements AutoCloseable {
             new String[] {"install-dependencies", "Install dependencies", "4"},
             new String[] {"deploy-preview", "Deploy preview", "1"});
 
-    private static final String SELECT_INITIALIZATION = "SELECT status, sequence, message, reason, started_at, "
-            + "updated_at, finished_at FROM bench_initialization WHERE project_id = ? FOR UPDATE";
-    private static final String SELECT_STEPS = "SELECT name, label, weight, status, progress, message, started_at, "
-            + "updated_at FROM bench_initialization_step WHERE project_id = ? ORDER BY position";
-    private static final String UPDATE_INITIALIZATION = "UPDATE bench_initialization SET status = ?, sequence = ?, "
-            + "message = ?, reason = ?, started_at = ?, updated_at = ?, finished_at = ? WHERE project_id = ?";
-    private static final String UPDATE_STEP = "UPDATE bench_initialization_step SET status = ?, progress = ?, "
-            + "message = ?, started_at = ?, updated_at = ? WHERE project_id = ? AND name = ?";
-    private static final String INSERT_OUTBOX = "INSERT INTO bench_outbox_event (id, aggregatetype, aggregateid, "
-            + "type, payload, occurred_at) VALUES (?, ?, ?, ?, ?::jsonb, ?)";
-    private static final String DELETE_OUTBOX = "DELETE FROM bench_outbox_event WHERE id = ?";
+    /** The row lock and the steps, read after it by a second statement, in one round trip. */
+    private static final String LOCK_AND_READ = "SELECT status, sequence, message, reason, started_at, updated_at, "
+            + "finished_at, run FROM bench_initialization WHERE project_id = ? FOR UPDATE;\n"
+            + "SELECT name, label, weight, status, progress, message, started_at, updated_at "
+            + "FROM bench_initialization_step WHERE project_id = ? ORDER BY position";
+    /** The state changes, the outbox insert and the delete (last, with its slot check), in one round trip. */
+    private static final String WRITE = "UPDATE bench_initialization SET status = ?, sequence = ?, message = ?, "
+            + "reason = ?, started_at = ?, updated_at = ?, finished_at = ?, run = ? WHERE project_id = ?;\n"
+            + "UPDATE bench_initialization_step SET status = ?, progress = ?, message = ?, started_at = ?, "
+            + "updated_at = ? WHERE project_id = ? AND name = ?;\n"
+            + "INSERT INTO bench_outbox_event (id, aggregatetype, aggregateid, type, payload, occurred_at, traceparent) "
+            + "VALUES (?, ?, ?, ?, ?::jsonb, ?, ?);\n"
+            + "DELETE FROM bench_outbox_event WHERE id = ? AND EXISTS (SELECT 1 FROM pg_replication_slots "
+            + "WHERE slot_name = ? AND database = current_database() AND confirmed_flush_lsn IS NOT NULL "
+            + "AND coalesce(wal_status, '') <> 'lost')";
+    /** progress-service's replication slot (its default {@code progress.relay.slot-name}). */
+    private static final String SLOT = "progress_outbox";
 
     private final String url;
     private final Properties credentials = new Properties();
@@ -182,27 +188,32 @@ public final class JdbcFloor implements AutoCloseable {
         }
     }
 
-    /** One step update, statement for statement as progress-service runs it. */
+    /**
+     * One step update, statement for statement and round trip for round trip as progress-service runs it
+     * (InitializationRepository.lock, then OutboxWriter.append with the state changes), then the commit.
+     */
     private static void update(Connection c, String projectId, long n) throws SQLException {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         long sequence;
         String status;
         Instant startedAt;
-        try (PreparedStatement lock = c.prepareStatement(SELECT_INITIALIZATION)) {
+        int run;
+        List<StepView> steps = new ArrayList<>();
+        try (PreparedStatement lock = c.prepareStatement(LOCK_AND_READ)) {
             lock.setString(1, projectId);
-            try (ResultSet row = lock.executeQuery()) {
+            lock.setString(2, projectId);
+            lock.execute();
+            try (ResultSet row = lock.getResultSet()) {
                 if (!row.next()) {
                     throw new IllegalStateException("no scratch initialization " + projectId);
                 }
                 status = row.getString(1);
                 sequence = row.getLong(2);
                 startedAt = row.getObject(5, java.time.OffsetDateTime.class).toInstant();
+                run = row.getInt(8);
             }
-        }
-        List<StepView> steps = new ArrayList<>();
-        try (PreparedStatement select = c.prepareStatement(SELECT_STEPS)) {
-            select.setString(1, projectId);
-            try (ResultSet row = select.executeQuery()) {
+            lock.getMoreResults();
+            try (ResultSet row = lock.getResultSet()) {
                 while (row.next()) {
                     java.time.OffsetDateTime stepStarted = row.getObject(7, java.time.OffsetDateTime.class);
                     java.time.OffsetDateTime stepUpdated = row.getObject(8, java.time.OffsetDateTime.class);
@@ -230,39 +241,42 @@ public final class JdbcFloor implements AutoCloseable {
         InitializationView view = new InitializationView(projectId, InitializationStatus.valueOf(status),
                 Math.round(total / weights * 10) / 10.0, update.message(), after.name(), nextSequence, startedAt, now,
                 null, null, steps);
-        try (PreparedStatement u = c.prepareStatement(UPDATE_INITIALIZATION)) {
-            u.setString(1, status);
-            u.setLong(2, nextSequence);
-            u.setString(3, update.message());
-            u.setNull(4, Types.VARCHAR);
-            u.setObject(5, startedAt.atOffset(ZoneOffset.UTC));
-            u.setObject(6, now.atOffset(ZoneOffset.UTC));
-            u.setNull(7, Types.TIMESTAMP_WITH_TIMEZONE);
-            u.setString(8, projectId);
-            u.executeUpdate();
-        }
-        try (PreparedStatement u = c.prepareStatement(UPDATE_STEP)) {
-            u.setString(1, after.status().name());
-            u.setInt(2, after.progress());
-            u.setString(3, after.message());
-            u.setObject(4, after.startedAt().atOffset(ZoneOffset.UTC));
-            u.setObject(5, now.atOffset(ZoneOffset.UTC));
-            u.setString(6, projectId);
-            u.setString(7, after.name());
-            u.executeUpdate();
-        }
         StepProgressUpdated event = StepProgressUpdated.of(UUID.randomUUID(), now, ChangeKind.PROGRESSED, after, view);
-        try (PreparedStatement insert = c.prepareStatement(INSERT_OUTBOX);
-             PreparedStatement delete = c.prepareStatement(DELETE_OUTBOX)) {
-            insert.setObject(1, event.eventId());
-            insert.setString(2, "project");
-            insert.setString(3, projectId);
-            insert.setString(4, event.type());
-            insert.setString(5, EventJson.write(event));
-            insert.setObject(6, now.atOffset(ZoneOffset.UTC));
-            insert.executeUpdate();
-            delete.setObject(1, event.eventId());
-            delete.executeUpdate();
+        try (PreparedStatement write = c.prepareStatement(WRITE)) {
+            write.setString(1, status);
+            write.setLong(2, nextSequence);
+            write.setString(3, update.message());
+            write.setNull(4, Types.VARCHAR);
+            write.setObject(5, startedAt.atOffset(ZoneOffset.UTC));
+            write.setObject(6, now.atOffset(ZoneOffset.UTC));
+            write.setNull(7, Types.TIMESTAMP_WITH_TIMEZONE);
+            write.setInt(8, run);
+            write.setString(9, projectId);
+            write.setString(10, after.status().name());
+            write.setInt(11, after.progress());
+            write.setString(12, after.message());
+            write.setObject(13, after.startedAt().atOffset(ZoneOffset.UTC));
+            write.setObject(14, now.atOffset(ZoneOffset.UTC));
+            write.setString(15, projectId);
+            write.setString(16, after.name());
+            write.setObject(17, event.eventId());
+            write.setString(18, "project");
+            write.setString(19, projectId);
+            write.setString(20, event.type());
+            write.setString(21, EventJson.write(event));
+            write.setObject(22, now.atOffset(ZoneOffset.UTC));
+            write.setNull(23, Types.VARCHAR);
+            write.setObject(24, event.eventId());
+            write.setString(25, SLOT);
+            write.execute();
+            int deleted = 0;
+            for (int i = 0; i < 4; i++) {
+                deleted = write.getUpdateCount();
+                write.getMoreResults();
+            }
+            if (deleted != 1) {
+                throw new IllegalStateException("no valid replication slot " + SLOT + ": the service would refuse");
+            }
         }
     }
 

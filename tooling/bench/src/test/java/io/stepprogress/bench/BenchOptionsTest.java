@@ -35,6 +35,10 @@ class BenchOptionsTest {
                 .hasMessageContaining("--duration");
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"fanout", "--connections", "50000"}))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThat(BenchOptions.parse(new String[] {"floor"}).floorWarmLimit).isEqualTo(Duration.ofMinutes(2));
+        assertThat(BenchOptions.parse(new String[] {"floor", "--floor-warm-limit", "0"}).floorWarmLimit).isZero();
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"floor", "--floor-warm-limit", "1h"}))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"nope"})).hasMessageContaining("unknown scenario");
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"get", "--bogus", "1"}))
                 .hasMessageContaining("unknown option");

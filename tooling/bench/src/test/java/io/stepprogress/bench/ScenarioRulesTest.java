@@ -34,6 +34,14 @@ class ScenarioRulesTest {
         assertThat(Scenarios.secondsUntilSteady(List.of(row(69, 20)), 70, 100)).isNaN();
     }
 
+    @Test
+    void theFloorWarmsTheWritePathUntilASliceIsNoMoreThanFivePercentFasterThanTheOneBefore() {
+        assertThat(Scenarios.stillRising(171, 367)).isTrue();
+        assertThat(Scenarios.stillRising(540, 568)).isTrue();
+        assertThat(Scenarios.stillRising(540, 567)).isFalse();
+        assertThat(Scenarios.stillRising(576, 540)).isFalse();
+    }
+
     private static double[] row(double t, double p99) {
         return new double[] {t, 100, p99 / 2, p99, p99 * 2};
     }
