@@ -210,6 +210,37 @@ final class EndToEndLoad implements AutoCloseable {
         return run;
     }
 
+    /**
+     * {@link #run}, but the warm-up rises to the rate in four equal steps (a quarter, half, three quarters, all of
+     * it) instead of starting at full rate. Started from idle at full rate, a stack with little headroom (500/s on
+     * two cores) built a backlog of seconds in the first seconds of warm-up (cold code paths in it and in this tool)
+     * and the measured window then spent a minute draining it: it measured the start, not the steady state.
+     * The measured window is open loop at the rate from its first request, as before.
+     */
+    Run runAfterRampUp(double rate, Duration measured, Duration warmup, int workers) {
+        FlightRecordings recordings = bench.startFlightRecordings();
+        long start = System.nanoTime() + 200_000_000L;
+        Run run = new Run(start);
+        run.rate = rate;
+        long measureFrom = start + warmup.toNanos();
+        List<RateSchedule.Phase> phases = new ArrayList<>();
+        Duration step = warmup.dividedBy(4);
+        for (int k = 1; k <= 4 && !step.isZero(); k++) {
+            phases.add(new RateSchedule.Phase(rate * k / 4, step));
+        }
+        Duration rampEnd = step.multipliedBy(phases.size());
+        if (warmup.compareTo(rampEnd) > 0) {
+            phases.add(new RateSchedule.Phase(rate, warmup.minus(rampEnd)));
+        }
+        phases.add(new RateSchedule.Phase(rate, measured));
+        RateSchedule schedule = RateSchedule.phases(start, phases);
+        BenchContext.log("load: %.0f updates/s for %d s (%d s warm-up rising to it in four steps), %d workers, "
+                        + "%d projects, %d streams", rate, measured.toSeconds(), warmup.toSeconds(), workers,
+                projects.size(), subscribers == null ? 0 : subscribers.size());
+        drive(run, schedule, measureFrom, workers, recordings);
+        return run;
+    }
+
     /** Fanout: opens {@code streams} streams (measuring the connects), runs the load, closes them. */
     Run runWithStreams(int streams, double rate, Duration measured, Duration warmup, int workers) {
         Latency connect = new Latency("connect", "");

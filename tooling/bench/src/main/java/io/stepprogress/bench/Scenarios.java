@@ -35,20 +35,21 @@ final class Scenarios {
         BenchOptions o = b.options;
         double rate = or(o.rate, 500.0);
         Duration duration = or(o.duration, Duration.ofMinutes(2));
-        Duration warmup = or(o.warmup, Duration.ofSeconds(10));
+        Duration warmup = or(o.warmup, Duration.ofSeconds(20));
         int workers = or(o.workers, 8);
         int projectCount = Math.max(workers, or(o.projects, 64));
         int subscriberCount = or(o.subscribers, projectCount);
         Report report = new Report("steady", f("%.0f updates/s for %d s, open loop", rate, duration.toSeconds()));
         EndToEndLoad load = EndToEndLoad.prepare(b, report, projectCount, subscriberCount);
         report.parameters.put("rate (updates/s)", rate);
-        report.parameters.put("duration", duration.toSeconds() + " s (+" + warmup.toSeconds() + " s warm-up, not measured)");
+        report.parameters.put("duration", duration.toSeconds() + " s (+" + warmup.toSeconds()
+                + " s warm-up rising in four steps to the rate, not measured)");
         report.parameters.put("workers", workers);
         report.parameters.put("projects", projectCount);
         report.parameters.put("subscribers", subscriberCount);
         report.parameters.put("auth", b.tokens.describe());
         try {
-            EndToEndLoad.Run run = load.run(rate, duration, warmup, workers, true);
+            EndToEndLoad.Run run = load.runAfterRampUp(rate, duration, warmup, workers);
             run.fill(report);
             LatencySummary e2e = report.latency("e2e");
             report.target("e2e p50 at 500 updates/s", "<= 10 ms", Report.ms(e2e.p50()) + " ms at " + f("%.0f/s", rate),
