@@ -11,10 +11,10 @@ import static org.awaitility.Awaitility.await;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.stepprogress.progress.support.LockWaits;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -46,7 +46,7 @@ class ConsistentReadTest {
             }
             read = CompletableFuture.supplyAsync(() -> asWorker().get("/api/projects/{p}/progress", project)
                     .then().statusCode(200).extract().jsonPath());
-            await().atMost(Duration.ofSeconds(20)).until(this::aReadWaitsForALock);
+            await().atMost(Duration.ofSeconds(20)).until(() -> LockWaits.aSessionWaitsForALock(dataSource));
             try (PreparedStatement header = writer.prepareStatement(
                          "UPDATE initialization SET sequence = sequence + 1 WHERE project_id = ?");
                  PreparedStatement step = writer.prepareStatement(
@@ -66,17 +66,5 @@ class ConsistentReadTest {
                 .as("sequence %d with step a at %d: one state (%d, 10) or (%d, 60)", sequence, stepA, before,
                         before + 1)
                 .isTrue();
-    }
-
-    /** A session of this database waits for a lock: the read is parked behind ours. */
-    private boolean aReadWaitsForALock() throws Exception {
-        // Its own connection: inside a transaction, pg_stat_activity keeps the snapshot it first saw.
-        try (Connection observer = dataSource.getConnection();
-             PreparedStatement waiting = observer.prepareStatement("SELECT count(*) FROM pg_stat_activity "
-                + "WHERE datname = current_database() AND wait_event_type = 'Lock'");
-             ResultSet count = waiting.executeQuery()) {
-            count.next();
-            return count.getInt(1) > 0;
-        }
     }
 }

@@ -11,10 +11,10 @@ import static org.awaitility.Awaitility.await;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.stepprogress.progress.support.LockWaits;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +46,7 @@ class LockedReadTest {
             }
             update = CompletableFuture.supplyAsync(() -> progress(project, "a", 20).statusCode(200)
                     .extract().jsonPath());
-            await().atMost(Duration.ofSeconds(20)).until(this::anUpdateWaitsForALock);
+            await().atMost(Duration.ofSeconds(20)).until(() -> LockWaits.aSessionWaitsForALock(dataSource));
             // What another writer of this project does while the update waits: a change of step b, one sequence.
             try (PreparedStatement header = holder.prepareStatement(
                          "UPDATE initialization SET sequence = sequence + 1 WHERE project_id = ?");
@@ -70,16 +70,5 @@ class LockedReadTest {
                 .extract().jsonPath();
         assertThat(stored.getLong("sequence")).isEqualTo(before + 2);
         assertThat(stored.getInt("steps[1].progress")).isEqualTo(70);
-    }
-
-    /** A session of this database waits for a lock: the update is parked behind ours. */
-    private boolean anUpdateWaitsForALock() throws Exception {
-        try (Connection observer = dataSource.getConnection();
-             PreparedStatement waiting = observer.prepareStatement("SELECT count(*) FROM pg_stat_activity "
-                     + "WHERE datname = current_database() AND wait_event_type = 'Lock'");
-             ResultSet count = waiting.executeQuery()) {
-            count.next();
-            return count.getInt(1) > 0;
-        }
     }
 }

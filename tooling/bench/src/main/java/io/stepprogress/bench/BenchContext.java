@@ -245,25 +245,8 @@ public final class BenchContext {
         if (limit.isZero()) {
             return;
         }
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (true) {
-            ProcessSampler sampler = ProcessSampler.start(processGroups());
-            sleep(10_000);
-            sampler.close();
-            double other = sampler.usage().stream().filter(u -> u.name().equals("other"))
-                    .mapToDouble(ProcessSampler.Usage::cpuCores).sum();
-            if (other < 0.25) {
-                log("machine quiet: %.2f cores used outside the stack", other);
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                log("machine still busy (%.2f cores outside the stack) after waiting %d s: going on", other,
-                        limit.toSeconds());
-                return;
-            }
-            log("waiting for a quiet machine: %.2f cores used outside the stack, load %.2f", other,
-                    ProcFs.loadAverage()[0]);
-        }
+        awaitUnder(limit, 10_000, 0.25, u -> u.name().equals("other"), "machine quiet: %.2f cores used outside the stack",
+                "waiting for a quiet machine: %.2f cores used outside the stack");
     }
 
     /**
@@ -272,22 +255,28 @@ public final class BenchContext {
      * floor's writes, the WAL the relay still decodes, a consumer catching up) and count it as its own latency.
      */
     void awaitStackSettled(Duration limit) {
+        awaitUnder(limit, 5_000, 0.3, u -> Report.inStack(u.name()), "stack settled: %.2f cores",
+                "waiting for the stack to settle after the previous scenario: %.2f cores");
+    }
+
+    /** Samples window after window until the chosen processes use under {@code cores}, for at most {@code limit}. */
+    private void awaitUnder(Duration limit, long windowMillis, double cores,
+                            java.util.function.Predicate<ProcessSampler.Usage> chosen, String done, String waiting) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (true) {
             ProcessSampler sampler = ProcessSampler.start(processGroups());
-            sleep(5_000);
+            sleep(windowMillis);
             sampler.close();
-            double stack = sampler.usage().stream().filter(u -> Report.inStack(u.name()))
-                    .mapToDouble(ProcessSampler.Usage::cpuCores).sum();
-            if (stack < 0.3) {
-                log("stack settled: %.2f cores", stack);
+            double used = sampler.usage().stream().filter(chosen).mapToDouble(ProcessSampler.Usage::cpuCores).sum();
+            if (used < cores) {
+                log(done, used);
                 return;
             }
             if (System.nanoTime() > deadline) {
-                log("stack still busy (%.2f cores) after waiting %d s: going on", stack, limit.toSeconds());
+                log("still %.2f cores after waiting %d s: going on", used, limit.toSeconds());
                 return;
             }
-            log("waiting for the stack to settle after the previous scenario: %.2f cores", stack);
+            log(waiting + ", load %.2f", used, ProcFs.loadAverage()[0]);
         }
     }
 

@@ -197,17 +197,8 @@ final class EndToEndLoad implements AutoCloseable {
 
     /** Open-loop writes at {@code rate}: {@code warmup} not measured, then {@code measured}, then a bounded drain. */
     Run run(double rate, Duration measured, Duration warmup, int workers, boolean log) {
-        FlightRecordings recordings = bench.startFlightRecordings();
-        long start = System.nanoTime() + 200_000_000L;
-        Run run = new Run(start);
-        run.rate = rate;
-        long measureFrom = start + warmup.toNanos();
-        RateSchedule schedule = RateSchedule.of(start, rate, warmup.plus(measured));
-        BenchContext.log("load: %.0f updates/s for %d s (%d s warm-up), %d workers, %d projects, %d streams", rate,
-                warmup.plus(measured).toSeconds(), warmup.toSeconds(), workers, projects.size(),
-                subscribers == null ? 0 : subscribers.size());
-        drive(run, schedule, measureFrom, workers, recordings);
-        return run;
+        return runScheduled(rate, measured, warmup, workers, "",
+                start -> RateSchedule.of(start, rate, warmup.plus(measured)));
     }
 
     /**
@@ -218,11 +209,6 @@ final class EndToEndLoad implements AutoCloseable {
      * The measured window is open loop at the rate from its first request, as before.
      */
     Run runAfterRampUp(double rate, Duration measured, Duration warmup, int workers) {
-        FlightRecordings recordings = bench.startFlightRecordings();
-        long start = System.nanoTime() + 200_000_000L;
-        Run run = new Run(start);
-        run.rate = rate;
-        long measureFrom = start + warmup.toNanos();
         List<RateSchedule.Phase> phases = new ArrayList<>();
         Duration step = warmup.dividedBy(4);
         for (int k = 1; k <= 4 && !step.isZero(); k++) {
@@ -233,11 +219,21 @@ final class EndToEndLoad implements AutoCloseable {
             phases.add(new RateSchedule.Phase(rate, warmup.minus(rampEnd)));
         }
         phases.add(new RateSchedule.Phase(rate, measured));
-        RateSchedule schedule = RateSchedule.phases(start, phases);
-        BenchContext.log("load: %.0f updates/s for %d s (%d s warm-up rising to it in four steps), %d workers, "
-                        + "%d projects, %d streams", rate, measured.toSeconds(), warmup.toSeconds(), workers,
-                projects.size(), subscribers == null ? 0 : subscribers.size());
-        drive(run, schedule, measureFrom, workers, recordings);
+        return runScheduled(rate, measured, warmup, workers, " rising to the rate in four steps",
+                start -> RateSchedule.phases(start, phases));
+    }
+
+    /** Open-loop writes on the schedule {@code scheduleFrom} builds from its start; measured after {@code warmup}. */
+    private Run runScheduled(double rate, Duration measured, Duration warmup, int workers, String warmupShape,
+                             java.util.function.LongFunction<RateSchedule> scheduleFrom) {
+        FlightRecordings recordings = bench.startFlightRecordings();
+        long start = System.nanoTime() + 200_000_000L;
+        Run run = new Run(start);
+        run.rate = rate;
+        BenchContext.log("load: %.0f updates/s for %d s (%d s warm-up%s), %d workers, %d projects, %d streams", rate,
+                warmup.plus(measured).toSeconds(), warmup.toSeconds(), warmupShape, workers, projects.size(),
+                subscribers == null ? 0 : subscribers.size());
+        drive(run, scheduleFrom.apply(start), start + warmup.toNanos(), workers, recordings);
         return run;
     }
 
