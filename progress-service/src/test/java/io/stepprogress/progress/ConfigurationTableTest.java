@@ -1,6 +1,7 @@
 package io.stepprogress.progress;
 
 import io.stepprogress.progress.eta.EtaConfig;
+import io.stepprogress.progress.overload.OverloadConfig;
 import io.stepprogress.progress.initialization.ProgressConfig;
 import io.stepprogress.progress.relay.RelayConfig;
 import io.stepprogress.progress.subscription.SubscriberTokenConfig;
@@ -19,6 +20,6 @@ class ConfigurationTableTest {
     @Test
     void theReadmeDocumentsEverySettingWithTheDefaultItHas() {
         ConfigurationTable.read(README).assertDocuments(Path.of(""), ProgressConfig.class, RelayConfig.class, SubscriberTokenConfig.class,
-                EtaConfig.class);
+                EtaConfig.class, OverloadConfig.class);
     }
 }

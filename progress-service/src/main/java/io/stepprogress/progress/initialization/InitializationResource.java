@@ -81,6 +81,9 @@ public class InitializationResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Report a step's progress (0..100, never lower than before); starts a pending step")
     @APIResponse(responseCode = "409", description = "Regression, or the step or initialization is finished")
+    @APIResponse(responseCode = "503", description = "Overloaded: the relay is behind, so a share of progress updates "
+            + "is refused before anything is read or written (status changes never are). Send the newest progress "
+            + "again after Retry-After")
     @RolesAllowed(Scopes.WRITE)
     public InitializationView reportProgress(
             @PathParam("projectId") @ValidId String projectId,

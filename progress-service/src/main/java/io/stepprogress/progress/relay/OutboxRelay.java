@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.OpenTelemetry;
 import io.stepprogress.event.trace.EventTracing;
+import io.stepprogress.progress.overload.RelayBacklog;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -59,6 +60,7 @@ public class OutboxRelay {
     private final Counter engineRestarts;
     private final Timer lag;
     private final EventTracing tracing;
+    private final RelayBacklog backlog;
     private final AtomicReference<RelayState> state = new AtomicReference<>(RelayState.STOPPED);
     private final AtomicReference<String> lastError = new AtomicReference<>();
     private volatile Instant stateSince;
@@ -68,20 +70,22 @@ public class OutboxRelay {
     @Inject
     OutboxRelay(RelayConfig config, RelayEngineProperties engineProperties, ReplicationSlot slot,
                 @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, MeterRegistry registry,
-                OpenTelemetry openTelemetry) {
+                OpenTelemetry openTelemetry, RelayBacklog backlog) {
         this(config, engineProperties, slot, bootstrapServers, registry, Clock.systemUTC(),
-                new EventTracing(openTelemetry, OutboxRelay.class.getName()));
+                new EventTracing(openTelemetry, OutboxRelay.class.getName()), backlog);
     }
 
     OutboxRelay(RelayConfig config, RelayEngineProperties engineProperties, ReplicationSlot slot,
                 String bootstrapServers, MeterRegistry registry, Clock clock) {
         this(config, engineProperties, slot, bootstrapServers, registry, clock,
-                new EventTracing(OpenTelemetry.noop(), OutboxRelay.class.getName())); // tests: untraced
+                new EventTracing(OpenTelemetry.noop(), OutboxRelay.class.getName()), new RelayBacklog(Duration.ofMillis(100), 10)); // tests: untraced
     }
 
     private OutboxRelay(RelayConfig config, RelayEngineProperties engineProperties, ReplicationSlot slot,
-                        String bootstrapServers, MeterRegistry registry, Clock clock, EventTracing tracing) {
+                        String bootstrapServers, MeterRegistry registry, Clock clock, EventTracing tracing,
+                        RelayBacklog backlog) {
         this.tracing = tracing;
+        this.backlog = backlog;
         this.config = config;
         this.engineProperties = engineProperties;
         this.slot = slot;
@@ -352,7 +356,9 @@ public class OutboxRelay {
         private void acknowledged(OutboxEvent event) {
             relayed.increment();
             if (event.occurredAt() != null) {
-                lag.record(Duration.between(event.occurredAt(), Instant.now()));
+                Duration sinceCommit = Duration.between(event.occurredAt(), Instant.now());
+                lag.record(sinceCommit);
+                backlog.acknowledged(sinceCommit, System.nanoTime());
             }
         }
 

@@ -123,7 +123,8 @@ final class EndToEndLoad implements AutoCloseable {
         List<String> cpuColumns = List.of();
 
         Run(long seriesStart) {
-            stats = new WriteLoad.Stats(new Latency("write", "", seriesStart), new Latency("service", "", seriesStart));
+            stats = new WriteLoad.Stats(new Latency("write", "", seriesStart), new Latency("service", "", seriesStart),
+                    new Latency("answer", "", seriesStart));
             e2e = new Latency("e2e", "", seriesStart);
             e2eFromSend = new Latency("e2e-send", "", seriesStart);
             relay = new Latency("relay", "", seriesStart);
@@ -133,6 +134,9 @@ final class EndToEndLoad implements AutoCloseable {
         void fill(Report r) {
             r.latency("write", "due → 200 (open loop: includes waiting for a free worker)", stats.write);
             r.latency("write service", "sent → 200", stats.service);
+            if (stats.shed() > 0) {
+                r.latency("write answered", "due → 200, or → 503 for a progress update shed (open loop)", stats.answer);
+            }
             r.latency("e2e", "due → SSE frame at the subscriber", e2e);
             r.latency("e2e from send", "sent → SSE frame", e2eFromSend);
             if (relay.count() > 0) {
@@ -157,6 +161,7 @@ final class EndToEndLoad implements AutoCloseable {
             r.counts.put("updates sent", stats.sent.sum());
             r.counts.put("updates answered 200", stats.ok.sum());
             r.counts.put("errors", stats.errorCount() == 0 ? "0" : stats.errors().toString());
+            r.counts.put("progress updates shed (503, not retried)", stats.shed());
             r.counts.put("sequence mismatches", stats.sequenceMismatches());
             r.counts.put("aborted behind schedule", stats.abortedBehindSchedule());
             r.counts.put("streams (open / failed / closed by server)", streamsOpen + " / " + streamsFailed + " / "

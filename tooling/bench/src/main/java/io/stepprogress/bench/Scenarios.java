@@ -56,6 +56,10 @@ final class Scenarios {
                     e2e.count() == 0 ? null : e2e.p50() <= 10);
             report.target("e2e p99 at 500 updates/s", "<= 50 ms", Report.ms(e2e.p99()) + " ms at " + f("%.0f/s", rate),
                     e2e.count() == 0 ? null : e2e.p99() <= 50);
+            double achieved = run.stats.achievedPerSecond();
+            report.target("achieved, errors, shed, gaps", ">= 99 %, 0, 0, 0", f("%.1f %%, %d, %d, %d",
+                    100 * achieved / rate, run.stats.errorCount(), run.stats.shed(), run.gaps),
+                    achieved >= 0.99 * rate && run.stats.errorCount() == 0 && run.stats.shed() == 0 && run.gaps == 0);
             if (rate != 500) {
                 report.notes.add("the targets are stated for 500 updates/s; this run used " + f("%.0f", rate));
             }
@@ -119,6 +123,8 @@ final class Scenarios {
                     why = f("achieved %.0f/s", achieved);
                 } else if (errors > 0.001 * sent) {
                     why = errors + " errors";
+                } else if (run.stats.shed() > 0) {
+                    why = run.stats.shed() + " progress updates shed (503)";
                 } else if (run.behindAfterDrain > 0) {
                     why = run.behindAfterDrain + " streams missing frames after the drain";
                 }
@@ -132,6 +138,7 @@ final class Scenarios {
                 row.put("e2e p99.9", e2e.p999());
                 row.put("e2e max", e2e.max());
                 row.put("errors", errors);
+                row.put("shed", run.stats.shed());
                 for (ProcessSampler.Usage u : run.processes) {
                     if (!u.name().startsWith("bench")) {
                         row.put("cpu " + shortName(u.name()), u.cpuCores());
@@ -328,7 +335,7 @@ final class Scenarios {
             SvgChart chart = new SvgChart(f("recovery: e2e latency per second (Kafka frozen %d..%d s)",
                     warmup.toSeconds(), warmup.plus(o.outage).toSeconds()), "seconds since the load started (by when the update was due)");
             chart.series("e2e p50", column(run.e2e.series(), 2)).series("e2e max", column(run.e2e.series(), 4))
-                    .series("write p99", column(run.stats.write.series(), 3));
+                    .series("write p99 (200 or 503)", column(run.stats.answer.series(), 3));
             return new Result(report, chart);
         } finally {
             load.close();
@@ -470,9 +477,12 @@ final class Scenarios {
             report.counts.put("back to steady after the overload (s)",
                     Double.isNaN(steadyAfter) ? "not within the run" : steadyAfter);
             verdict.examples().forEach(e -> report.notes.add("verdict: " + e));
-            LatencySummary write = report.latency("write");
+            // Every answer counts: a 200, or the 503 a shed progress update gets at once (the "answer" latency
+            // holds both; "write" only the 200s).
+            LatencySummary write = run.stats.answer.summary();
             LatencySummary delivery = run.deliveryBand.latency().summary();
-            report.target("write p99 (both phases)", "<= 1 s", Report.ms(write.p99()) + " ms",
+            report.target("write p99 (both phases)", "<= 1 s", Report.ms(write.p99()) + " ms (due → 200 or 503; "
+                            + run.stats.shed() + " progress updates shed)",
                     write.count() == 0 ? null : write.p99() <= 1_000);
             report.target("SSE delivery p99 during the overload", "<= 1 s", Report.ms(delivery.p99()) + " ms",
                     delivery.count() == 0 ? null : delivery.p99() <= 1_000);
@@ -489,7 +499,7 @@ final class Scenarios {
             SvgChart chart = new SvgChart(f("overload: %.0f/s from %.0f s to %.0f s, then %.0f/s (per second of due time)",
                     2 * rate, warmup.toNanos() / 1e9, overloadEnd, rate), "seconds since the load started (by when the update was due)")
                     .series("e2e p50", column(run.e2e.series(), 2)).series("e2e p99", column(run.e2e.series(), 3))
-                    .series("write p99", column(run.stats.write.series(), 3))
+                    .series("write p99 (200 or 503)", column(run.stats.answer.series(), 3))
                     .series("SSE delivery p99 (200 → frame)", column(run.delivery.latency().series(), 3))
                     .line(1_000, "write / delivery p99 target 1 s").line(limitMs, "steady: e2e p99 < "
                             + SvgChart.number(limitMs) + " ms");

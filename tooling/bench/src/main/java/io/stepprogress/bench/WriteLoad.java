@@ -23,7 +23,11 @@ public final class WriteLoad {
     public static final class Stats {
         final Latency write;
         final Latency service;
+        /** due → answer, a 200 or a progress update shed with 503 (the overload's "writes keep answering"). */
+        final Latency answer;
         final LongAdder ok = new LongAdder();
+        /** Progress updates refused with 503 (load shedding): not retried, the project's next update supersedes them. */
+        final LongAdder shed = new LongAdder();
         final LongAdder okMeasured = new LongAdder();
         /** Answers (200) that arrived at or after the measured window's start, whenever they were due. */
         final LongAdder answeredInWindow = new LongAdder();
@@ -37,8 +41,17 @@ public final class WriteLoad {
         volatile DueWindowLatency band;
 
         Stats(Latency write, Latency service) {
+            this(write, service, new Latency("answer", ""));
+        }
+
+        Stats(Latency write, Latency service, Latency answer) {
             this.write = write;
             this.service = service;
+            this.answer = answer;
+        }
+
+        public long shed() {
+            return shed.sum();
         }
 
         public long errorCount() {
@@ -189,8 +202,18 @@ public final class WriteLoad {
                 stats.okMeasured.increment();
                 stats.write.record(done - due, due);
                 stats.service.record(done - sent, due);
+                stats.answer.record(done - due, due);
             }
         } catch (ProgressClientException e) {
+            if (e.status() == 503 && update.action() == BenchProjects.Action.PROGRESS) {
+                // Shed: nothing was written, so the next update of this project expects the same sequence again.
+                // Not retried: that next update carries newer progress, as a worker that reports periodically would.
+                stats.shed.increment();
+                if (measured) {
+                    stats.answer.record(System.nanoTime() - due, due);
+                }
+                return;
+            }
             stats.errors.computeIfAbsent(errorName(e), k -> new LongAdder()).increment();
         } catch (RuntimeException e) {
             stats.errors.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder()).increment();

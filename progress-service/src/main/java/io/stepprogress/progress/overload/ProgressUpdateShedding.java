@@ -1,0 +1,107 @@
+package io.stepprogress.progress.overload;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Refuses a share of {@code POST /api/projects/{projectId}/steps/{step}/progress} with 503 and {@code Retry-After}
+ * while the relay is behind or progress updates queue up ({@link ShedPolicy} per signal, the larger share wins).
+ * It runs before matching, authentication and reading the body, on the I/O thread, so a refusal costs a fraction of
+ * a write and frees the cores the accepted writes, the relay and the consumers need. Only progress updates: a newer
+ * one replaces a refused one, so the view catches up with the next update that gets through, while a status change
+ * is never refused for load. A worker that must not lose even its last progress value sends it again after
+ * {@code Retry-After}, as the progress client does. (Application scoped: REST filters are created while the
+ * application is built, before configuration exists; the proxy creates this bean at startup instead.)
+ */
+@ApplicationScoped
+public class ProgressUpdateShedding {
+
+    private static final String PREFIX = "/api/projects/";
+    private static final String STEPS = "/steps/";
+    private static final String SUFFIX = "/progress";
+
+    private final RelayBacklog relay;
+    private final StandingDelay writes;
+    private final OverloadConfig config;
+    private final ShedPolicy relayPolicy;
+    private final ShedPolicy writePolicy;
+    private final long retryAfterSeconds;
+    private final Counter shed;
+
+    ProgressUpdateShedding(RelayBacklog relay, OverloadConfig config, MeterRegistry registry) {
+        this.relay = relay;
+        this.writes = new StandingDelay(config.window(), config.windowMinEvents());
+        this.config = config;
+        this.relayPolicy = ShedPolicy.of(config.relayShedAbove(), config.relayShedAllAbove(), "relay");
+        this.writePolicy = ShedPolicy.of(config.writeShedAbove(), config.writeShedAllAbove(), "write");
+        this.retryAfterSeconds = Math.max(1, (config.retryAfter().toMillis() + 999) / 1000);
+        this.shed = Counter.builder("progress.overload.shed")
+                .description("Progress updates refused with 503 under overload (nothing written)").register(registry);
+        Gauge.builder("progress.overload.shed.share", this, s -> s.share(System.nanoTime()))
+                .description("Share of progress updates being refused now (0 to 1)").register(registry);
+        Gauge.builder("progress.overload.relay.backlog", this, s -> seconds(s.relayDelay(System.nanoTime())))
+                .description("Standing commit-to-Kafka delay (the quickest event of the last window under load)")
+                .baseUnit("seconds").register(registry);
+        Gauge.builder("progress.overload.write.delay", this, s -> seconds(s.writeDelay(System.nanoTime())))
+                .description("Standing progress-update delay, arrival to answer (the quickest of the last window "
+                        + "under load)").baseUnit("seconds").register(registry);
+    }
+
+    /** Created at startup, not on the first request, so the metrics are there from the start. */
+    void onStart(@Observes StartupEvent event) {
+        // nothing else to do: observing creates the bean
+    }
+
+    @ServerRequestFilter(preMatching = true)
+    public void shedWhenBehind(RoutingContext context) {
+        if (!config.enabled() || context.request().method() != HttpMethod.POST
+                || !isProgressUpdate(context.request().path())) {
+            return;
+        }
+        long arrived = System.nanoTime();
+        double share = share(arrived);
+        if (share > 0 && ThreadLocalRandom.current().nextDouble() < share) {
+            shed.increment();
+            throw new OverloadedException(retryAfterSeconds);
+        }
+        context.addEndHandler(ended -> {
+            long now = System.nanoTime();
+            writes.record(now - arrived, now);
+        });
+    }
+
+    /** {@code /api/projects/{projectId}/steps/{step}/progress}, without a regular expression per request. */
+    static boolean isProgressUpdate(String path) {
+        if (path == null || !path.startsWith(PREFIX) || !path.endsWith(SUFFIX)) {
+            return false;
+        }
+        int steps = path.indexOf(STEPS, PREFIX.length());
+        return steps > PREFIX.length() && steps + STEPS.length() < path.length() - SUFFIX.length();
+    }
+
+    private double share(long nowNanos) {
+        return Math.max(relayPolicy.share(relayDelay(nowNanos)), writePolicy.share(writeDelay(nowNanos)));
+    }
+
+    private long relayDelay(long nowNanos) {
+        return relay.backlogNanos(nowNanos, config.measuredWithin()).orElse(0);
+    }
+
+    private long writeDelay(long nowNanos) {
+        return writes.current(nowNanos, config.measuredWithin()).orElse(0);
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+}
