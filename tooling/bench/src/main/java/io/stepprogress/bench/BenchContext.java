@@ -24,6 +24,8 @@ public final class BenchContext {
     final BenchOptions options;
     final Tokens tokens;
     final ProgressClient client;
+    /** The load's writes: {@link #client} with its progress and complete over kept-alive sockets. */
+    final KeepAliveWriter writer;
     final MetricsEndpoint progressMetrics;
     final MetricsEndpoint notifierMetrics;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -44,6 +46,7 @@ public final class BenchContext {
                 .requestTimeout(Duration.ofSeconds(10))
                 .userAgent("step-progress-bench")
                 .build();
+        this.writer = new KeepAliveWriter(client, options.progressUrl, tokens.writer());
         this.progressMetrics = new MetricsEndpoint("progress-service", options.progressManagementMetrics(),
                 options.progressUrl.resolve("/q/metrics"));
         this.notifierMetrics = new MetricsEndpoint("notifier-service", options.notifierManagementMetrics(),

@@ -488,7 +488,7 @@ final class EndToEndLoad implements AutoCloseable {
         status.setDaemon(true);
         status.start();
         try {
-            new WriteLoad(bench.client, projects, workers, plan).runOpen(schedule, measureFrom, o.maxLag.toNanos(),
+            new WriteLoad(bench.writer, projects, workers, plan).runOpen(schedule, measureFrom, o.maxLag.toNanos(),
                     run.stats);
             afterWrites.run();
         } finally {

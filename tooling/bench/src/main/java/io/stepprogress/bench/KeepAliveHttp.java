@@ -10,9 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * A minimal HTTP/1.1 GET client on one kept-alive socket, so the latency measured is the server's and the
- * loopback's, not a general-purpose client's: one prepared request, a status line, headers, and a body
- * read by Content-Length (or chunks) and discarded.
+ * A minimal HTTP/1.1 client on one kept-alive socket, so the latency measured is the server's and the
+ * loopback's, not a general-purpose client's: a prepared request, a status line, headers, and a body
+ * read by Content-Length (or chunks), discarded by {@link #get()} and kept by {@link #exchange(byte[])}.
  */
 public final class KeepAliveHttp implements AutoCloseable {
 
@@ -22,6 +22,15 @@ public final class KeepAliveHttp implements AutoCloseable {
     private InputStream in;
     private OutputStream out;
     private final byte[] body = new byte[64 * 1024];
+    private byte[] kept = new byte[8 * 1024];
+    private int keptLength;
+    private boolean keepBody;
+
+    /** For {@link #exchange(byte[])} only: the caller prepares each request. */
+    public KeepAliveHttp(InetSocketAddress address) {
+        this.address = address;
+        this.request = null;
+    }
 
     public KeepAliveHttp(InetSocketAddress address, String path, String bearerToken) {
         this.address = address;
@@ -36,6 +45,30 @@ public final class KeepAliveHttp implements AutoCloseable {
 
     /** Sends the GET and reads the whole answer; returns the status. Reconnects when the server closed. */
     public int get() throws IOException {
+        return roundTrip(request, false);
+    }
+
+    /**
+     * Sends a whole prepared request (request line, headers, body) and reads the answer; returns the status, the
+     * body is {@link #body()} until the next call. Reconnects when the server closed.
+     */
+    public int exchange(byte[] prepared) throws IOException {
+        return roundTrip(prepared, true);
+    }
+
+    /** The body of the last {@link #exchange(byte[])}. */
+    public byte[] body() {
+        return java.util.Arrays.copyOf(kept, keptLength);
+    }
+
+    /** The kept body as text, for an error's detail. */
+    public String bodyText() {
+        return new String(kept, 0, keptLength, StandardCharsets.UTF_8);
+    }
+
+    private int roundTrip(byte[] request, boolean keepBody) throws IOException {
+        keptLength = 0;
+        this.keepBody = keepBody;
         if (socket == null || socket.isClosed()) {
             socket = new Socket();
             socket.setTcpNoDelay(true);
@@ -93,6 +126,13 @@ public final class KeepAliveHttp implements AutoCloseable {
             int read = in.read(body, 0, (int) Math.min(body.length, n));
             if (read < 0) {
                 throw new IOException("connection closed mid-body");
+            }
+            if (keepBody) {
+                if (keptLength + read > kept.length) {
+                    kept = java.util.Arrays.copyOf(kept, Math.max(kept.length * 2, keptLength + read));
+                }
+                System.arraycopy(body, 0, kept, keptLength, read);
+                keptLength += read;
             }
             n -= read;
         }

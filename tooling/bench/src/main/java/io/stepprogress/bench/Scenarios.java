@@ -532,7 +532,7 @@ final class Scenarios {
         BenchProjects projects = new BenchProjects(o.projectPrefix, projectCount);
         b.setUp(projects);
         WriteLoad.Stats http = new WriteLoad.Stats(new Latency("write", ""), new Latency("service", ""));
-        WriteLoad writeLoad = new WriteLoad(b.client, projects, writers);
+        WriteLoad writeLoad = new WriteLoad(b.writer, projects, writers);
         List<Long> warmRates = warmWritePath(writeLoad, o.floorWarmLimit);
         report.parameters.put("write path warm-up", f("%d slices of %d s, updates/s %s", warmRates.size(),
                 WARM_SLICE.toSeconds(), warmRates));
