@@ -5,10 +5,11 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
 /**
- * Load shedding ({@code progress.overload.*}): when the relay falls behind or writes queue up, a share of progress
- * updates is refused with 503 and {@code Retry-After}, so the updates that are accepted are answered quickly and
- * still reach browsers in time. Status changes (start, complete, fail, cancel) are never shed. Both signals are
- * standing delays ({@link StandingDelay}): the quickest of a window, not a single slow one.
+ * Load shedding ({@code progress.overload.*}): when too many progress updates are in flight, the relay falls behind
+ * or updates queue up, a share of progress updates is refused with 503 and {@code Retry-After}, so the updates that
+ * are accepted are answered quickly and still reach browsers in time. Status changes (start, complete, fail, cancel)
+ * are never shed. The two delays are standing delays ({@link StandingDelay}): the quickest of a window, not a single
+ * slow one.
  */
 @ConfigMapping(prefix = "progress.overload")
 public interface OverloadConfig {
@@ -38,6 +39,15 @@ public interface OverloadConfig {
     /** The write path's standing delay from which every progress update is shed. */
     @WithDefault("100ms")
     Duration writeShedAllAbove();
+
+    /**
+     * Progress updates in progress at once (arrived, not yet answered) beyond which the next one is shed at once:
+     * twice the write path's connection pool ({@code quarkus.datasource.jdbc.max-size}, 16), so a short queue
+     * for a connection is allowed and a long one is refused instead of answered late. The workers of a steady
+     * load keep far fewer in flight (at 500 updates/s, about one).
+     */
+    @WithDefault("32")
+    int maxConcurrentUpdates();
 
     /** The window whose quickest delay is a standing delay. */
     @WithDefault("100ms")

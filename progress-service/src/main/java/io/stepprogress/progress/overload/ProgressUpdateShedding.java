@@ -11,11 +11,13 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Refuses a share of {@code POST /api/projects/{projectId}/steps/{step}/progress} with 503 and {@code Retry-After}
- * while the relay is behind or progress updates queue up ({@link ShedPolicy} per signal, the larger share wins).
+ * while the relay is behind or progress updates queue up ({@link ShedPolicy} per signal, the larger share wins), and
+ * every one that would exceed {@code max-concurrent-updates} in flight.
  * It runs before matching, authentication and reading the body, on the I/O thread, so a refusal costs a fraction of
  * a write and frees the cores the accepted writes, the relay and the consumers need. Only progress updates: a newer
  * one replaces a refused one, so the view catches up with the next update that gets through, while a status change
@@ -37,6 +39,7 @@ public class ProgressUpdateShedding {
     private final ShedPolicy writePolicy;
     private final long retryAfterSeconds;
     private final Counter shed;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     ProgressUpdateShedding(RelayBacklog relay, OverloadConfig config, MeterRegistry registry) {
         this.relay = relay;
@@ -52,6 +55,8 @@ public class ProgressUpdateShedding {
         Gauge.builder("progress.overload.relay.backlog", this, s -> seconds(s.relayDelay(System.nanoTime())))
                 .description("Standing commit-to-Kafka delay (the quickest event of the last window under load)")
                 .baseUnit("seconds").register(registry);
+        Gauge.builder("progress.overload.updates.in.flight", inFlight, AtomicInteger::get)
+                .description("Progress updates arrived and not yet answered").register(registry);
         Gauge.builder("progress.overload.write.delay", this, s -> seconds(s.writeDelay(System.nanoTime())))
                 .description("Standing progress-update delay, arrival to answer (the quickest of the last window "
                         + "under load)").baseUnit("seconds").register(registry);
@@ -71,13 +76,23 @@ public class ProgressUpdateShedding {
         long arrived = System.nanoTime();
         double share = share(arrived);
         if (share > 0 && ThreadLocalRandom.current().nextDouble() < share) {
-            shed.increment();
-            throw new OverloadedException(retryAfterSeconds);
+            refuse();
         }
+        if (inFlight.incrementAndGet() > config.maxConcurrentUpdates()) {
+            inFlight.decrementAndGet();
+            refuse();
+        }
+        // Runs once, when the answer is written or the connection is gone, whatever happened in between.
         context.addEndHandler(ended -> {
+            inFlight.decrementAndGet();
             long now = System.nanoTime();
             writes.record(now - arrived, now);
         });
+    }
+
+    private void refuse() {
+        shed.increment();
+        throw new OverloadedException(retryAfterSeconds);
     }
 
     /** {@code /api/projects/{projectId}/steps/{step}/progress}, without a regular expression per request. */

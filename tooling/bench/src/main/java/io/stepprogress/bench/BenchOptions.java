@@ -39,8 +39,9 @@ public final class BenchOptions {
               idle       no load for --duration (60s): CPU of every process of the stack and in total
               overload   twice the rate for --duration (60s), then the rate for as long (after --warmup 10s
                          at the rate); the rate is --rate, else the last ramp.json's result in --out, else
-                         100/s. Updates change statuses (a 50-step plan, --progress-per-step 10 updates then a
-                         completion per step; the current step fails after the load). Write p99, SSE
+                         100/s. Updates change statuses (the default plan as the ramp, enough projects that
+                         each run fills the load: --progress-per-step updates, sized to it, then a completion
+                         per step; the current step fails after the load). Write p99 (200 or 503), SSE
                          delivery p99 during the overload, time back to steady (--p99-limit), and whether
                          every stream ends on its project's final view with every status change delivered
                          (merged progress events are accepted)
@@ -108,7 +109,8 @@ public final class BenchOptions {
     /** floor: the write path warms in closed-loop slices until its rate stops rising, at most this long. */
     Duration floorWarmLimit = Duration.ofMinutes(2);
     int requests = 50_000;
-    int progressPerStep = 10;
+    /** Overload: null sizes it to the load (BenchProjects.progressPerStep). */
+    Integer progressPerStep;
     Duration drainTimeout = Duration.ofSeconds(30);
     Duration maxLag = Duration.ofSeconds(60);
     Duration waitQuiet = Duration.ZERO;
@@ -169,7 +171,7 @@ public final class BenchOptions {
             case "--rate" -> rate = number(option, value, 0.1, RateSchedule.MAX_RATE);
             case "--duration" -> duration = duration(option, value, Duration.ofSeconds(1), RateSchedule.MAX_DURATION);
             case "--warmup" -> warmup = duration(option, value, Duration.ZERO, Duration.ofMinutes(5));
-            case "--workers" -> workers = (int) number(option, value, 1, 256);
+            case "--workers" -> workers = (int) number(option, value, 1, 1024);
             case "--projects" -> projects = (int) number(option, value, 1, 5_000);
             case "--subscribers" -> subscribers = (int) number(option, value, 0, 19_000);
             case "--rates" -> {

@@ -189,13 +189,19 @@ public final class BenchProjects {
         return new Update(Action.PROGRESS, step, (k + 1) * 100 / progressPerStep, "bench update " + n);
     }
 
-    /** The overload's plan: the most steps a plan may have (50), so status changes go on for long. */
-    public static List<io.stepprogress.client.PlannedStep> manySteps() {
-        List<io.stepprogress.client.PlannedStep> steps = new java.util.ArrayList<>();
-        for (int i = 1; i <= 50; i++) {
-            steps.add(io.stepprogress.client.PlannedStep.of("s" + i, "bench step " + i));
-        }
-        return steps;
+    /**
+     * Progress updates per step so that {@code updates} updates of one project fill its run of {@code steps} steps
+     * and no more: status changes all along the load, and no trailing repeats of 100 (a repeat is answered but
+     * writes no event). At most 100 per step: progress is a whole percentage that must rise with each update.
+     */
+    public static int progressPerStep(long updates, int steps) {
+        long perStep = (updates + steps - 1) / Math.max(1, steps);
+        return (int) Math.max(1, Math.min(100, perStep - 1));
+    }
+
+    /** The most updates one run of {@code steps} steps carries with every update writing an event. */
+    public static long updatesPerRun(int steps) {
+        return (long) steps * 101 - 1;
     }
 
     /**

@@ -39,13 +39,14 @@ final class EndToEndLoad implements AutoCloseable {
 
     /**
      * @param track keep what every stream received, for {@link OverloadVerdict}; the projects then run
-     *              {@link BenchProjects#manySteps()}, whose steps start and complete during the load
+     *              the service's default plan, as every scenario (the overload sizes its projects and updates so
+     *              that steps start and complete during the whole load)
      */
     static EndToEndLoad prepare(BenchContext bench, Report report, int projectCount, int subscriberCount,
                                 boolean track) {
         EndToEndLoad load = new EndToEndLoad(bench, new BenchProjects(bench.options.projectPrefix, projectCount), report);
         try {
-            bench.setUp(load.projects, track ? BenchProjects.manySteps() : null);
+            bench.setUp(load.projects, null);
             bench.awaitNotifier(load.projects, Duration.ofSeconds(60));
             if (subscriberCount > 0) {
                 load.subscribers = bench.subscribe(load.projects, subscriberCount, idleSink(), load.setupConnect,

@@ -438,8 +438,18 @@ final class Scenarios {
         double rate = base.rate();
         Duration phase = or(o.duration, Duration.ofSeconds(60));
         Duration warmup = or(o.warmup, Duration.ofSeconds(10));
-        int workers = or(o.workers, 16);
-        int projectCount = Math.max(workers, or(o.projects, 64));
+        // The ramp's plan (the service's default), so "twice the ramp's result" is twice what the ramp carried; a
+        // larger plan made every event heavier than the ramp's (a 50-step view is many times a 4-step one), so the base
+        // rate itself was an overload. Enough projects that every update writes an event and steps start and complete
+        // during the whole load: a run of the default plan carries ~400 (100 progress values per step).
+        long scheduled = Math.round(rate * (warmup.toNanos() + phase.toNanos()) / 1e9 + 2 * rate * phase.toNanos() / 1e9);
+        int defaultSteps = 4; // the default plan as shipped; only sizes the project count
+        int projectCount = or(o.projects, (int) Math.max(64, (scheduled + BenchProjects.updatesPerRun(defaultSteps) - 1)
+                / BenchProjects.updatesPerRun(defaultSteps)));
+        // One worker per project, as deployed: each project's updates wait only for that project's answers. With 16
+        // threads for all projects, the tool's own queue was the overload (16 / round trip < twice the rate), and
+        // the server never saw the offered load.
+        int workers = Math.min(projectCount, or(o.workers, projectCount));
         int subscriberCount = or(o.subscribers, projectCount);
         double limitMs = o.p99Limit.toNanos() / 1e6;
         Report report = new Report("overload", f("%.0f updates/s (twice %.0f) for %d s, then %.0f/s for %d s", 2 * rate,
@@ -447,9 +457,6 @@ final class Scenarios {
         report.parameters.put("rate (updates/s)", rate + " from " + base.source());
         report.parameters.put("timeline", f("%d s at %.0f/s (warm-up, not measured), %d s at %.0f/s (the overload), "
                 + "%d s at %.0f/s", warmup.toSeconds(), rate, phase.toSeconds(), 2 * rate, phase.toSeconds(), rate));
-        report.parameters.put("updates", "a 50-step plan; per step " + o.progressPerStep + " progress updates then its "
-                + "completion (steps start and complete throughout); after the load the current step fails, which "
-                + "ends the run");
         report.parameters.put("steady", "e2e p99 per second of due time < " + SvgChart.number(limitMs) + " ms (--p99-limit)");
         report.parameters.put("workers", workers);
         report.parameters.put("projects", projectCount);
@@ -457,7 +464,13 @@ final class Scenarios {
         report.parameters.put("auth", b.tokens.describe());
         EndToEndLoad load = EndToEndLoad.prepare(b, report, projectCount, subscriberCount, true);
         try {
-            EndToEndLoad.Run run = load.runOverload(rate, warmup, phase, phase, workers, o.progressPerStep);
+            int steps = load.projects().get(0).steps.size();
+            int progressPerStep = o.progressPerStep != null ? o.progressPerStep
+                    : BenchProjects.progressPerStep((scheduled + projectCount - 1) / projectCount, steps);
+            report.parameters.put("updates", f("%d scheduled; the service's default plan (%d steps), per step %d "
+                    + "progress updates then its completion (steps start and complete throughout); after the load the "
+                    + "current step fails, which ends the run", scheduled, steps, progressPerStep));
+            EndToEndLoad.Run run = load.runOverload(rate, warmup, phase, phase, workers, progressPerStep);
             run.fill(report);
             if (run.notifierLagInBand != null) {
                 report.latency("sse delivery (notifier metric) during the overload",

@@ -75,7 +75,15 @@ class BenchProjectsTest {
                 new BenchProjects.Update(BenchProjects.Action.PROGRESS, "c", 25, "bench update 10"));
         assertThat(BenchProjects.updateWithStatusChanges(5_000, plan, 4)).isEqualTo(
                 new BenchProjects.Update(BenchProjects.Action.PROGRESS, "c", 100, "bench update 5000"));
-        assertThat(BenchProjects.manySteps()).hasSize(50);
+    }
+
+    @Test
+    void theProgressPerStepFillsTheRunWithoutRepeatsAndNeverPassesOneHundred() {
+        assertThat(BenchProjects.progressPerStep(400, 4)).isEqualTo(99);
+        assertThat(BenchProjects.progressPerStep(44, 4)).isEqualTo(10);
+        assertThat(BenchProjects.progressPerStep(10_000, 4)).isEqualTo(100);
+        assertThat(BenchProjects.progressPerStep(3, 4)).isEqualTo(1);
+        assertThat(BenchProjects.updatesPerRun(4)).isEqualTo(403);
     }
 
     @Test
