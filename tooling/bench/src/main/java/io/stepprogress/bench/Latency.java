@@ -76,6 +76,36 @@ public final class Latency {
         return histogram.copy();
     }
 
+    /**
+     * Per window of {@code seconds} seconds sliding by one: {first second, count, p50 ms, p99 ms, max ms} of all the
+     * values of that window. Only whole windows (up to the last second with a value); empty ones are left out.
+     */
+    public java.util.List<double[]> series(int seconds) {
+        java.util.List<double[]> rows = new java.util.ArrayList<>();
+        if (perSecond == null) {
+            return rows;
+        }
+        synchronized (perSecond) {
+            int last = perSecond.length - 1;
+            while (last >= 0 && (perSecond[last] == null || perSecond[last].getTotalCount() == 0)) {
+                last--;
+            }
+            for (int s = 0; s + seconds - 1 <= last; s++) {
+                Histogram window = new Histogram(HIGHEST, 2);
+                for (int k = s; k < s + seconds; k++) {
+                    if (perSecond[k] != null) {
+                        window.add(perSecond[k]);
+                    }
+                }
+                if (window.getTotalCount() > 0) {
+                    rows.add(new double[] {s, window.getTotalCount(), window.getValueAtPercentile(50) / 1000.0,
+                            window.getValueAtPercentile(99) / 1000.0, window.getMaxValue() / 1000.0});
+                }
+            }
+        }
+        return rows;
+    }
+
     /** Per second: {second, count, p50 ms, p99 ms, max ms}; seconds without a value are left out. */
     public java.util.List<double[]> series() {
         java.util.List<double[]> rows = new java.util.ArrayList<>();

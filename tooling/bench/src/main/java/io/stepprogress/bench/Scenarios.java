@@ -432,6 +432,9 @@ final class Scenarios {
         return lastOver == Double.NEGATIVE_INFINITY ? 0 : lastOver + 1 - fromSecond;
     }
 
+    /** The window whose e2e p99 decides "steady" after the overload. */
+    static final int STEADY_WINDOW_SECONDS = 5;
+
     static Result overload(BenchContext b) {
         BenchOptions o = b.options;
         BaseRate base = overloadRate(o.rate, o.out.resolve("ramp.json"));
@@ -457,7 +460,8 @@ final class Scenarios {
         report.parameters.put("rate (updates/s)", rate + " from " + base.source());
         report.parameters.put("timeline", f("%d s at %.0f/s (warm-up, not measured), %d s at %.0f/s (the overload), "
                 + "%d s at %.0f/s", warmup.toSeconds(), rate, phase.toSeconds(), 2 * rate, phase.toSeconds(), rate));
-        report.parameters.put("steady", "e2e p99 per second of due time < " + SvgChart.number(limitMs) + " ms (--p99-limit)");
+        report.parameters.put("steady", "e2e p99 of every " + STEADY_WINDOW_SECONDS + " s window of due time < "
+                + SvgChart.number(limitMs) + " ms (--p99-limit)");
         report.parameters.put("workers", workers);
         report.parameters.put("projects", projectCount);
         report.parameters.put("subscribers", subscriberCount);
@@ -478,7 +482,12 @@ final class Scenarios {
             }
             OverloadVerdict.Verdict verdict = load.verdict();
             double overloadEnd = warmup.plus(phase).toNanos() / 1e9;
-            double steadyAfter = secondsUntilSteady(run.e2e.series(), overloadEnd, limitMs);
+            // Steady: the e2e p99 of every 5-second window from then on under the limit. Per second, a p99 at the
+            // ramp's rate is set by its ten slowest updates, and at the ramp's own result single seconds go over
+            // without any overload (its passing step had p99.9 above the limit): the per-second figure is reported
+            // beside it.
+            double steadyAfter = secondsUntilSteady(run.e2e.series(STEADY_WINDOW_SECONDS), overloadEnd, limitMs);
+            double steadyAfterPerSecond = secondsUntilSteady(run.e2e.series(), overloadEnd, limitMs);
             report.counts.put("streams on their project's final view", verdict.onFinalView() + " of " + verdict.streams());
             report.counts.put("streams closed", verdict.closed());
             report.counts.put("status changes expected at the streams", verdict.statusChangesExpected());
@@ -487,8 +496,10 @@ final class Scenarios {
                     verdict.statusChangesNotYetDelivered());
             report.counts.put("progress events merged (conflated, accepted)", verdict.mergedProgressEvents());
             report.counts.put("ids not increasing", verdict.idsNotIncreasing());
-            report.counts.put("back to steady after the overload (s)",
+            report.counts.put("back to steady after the overload (s): every 5 s window's e2e p99 under the limit",
                     Double.isNaN(steadyAfter) ? "not within the run" : steadyAfter);
+            report.counts.put("back to steady after the overload (s): every second's e2e p99 under the limit",
+                    Double.isNaN(steadyAfterPerSecond) ? "not within the run" : steadyAfterPerSecond);
             verdict.examples().forEach(e -> report.notes.add("verdict: " + e));
             // Every answer counts: a 200, or the 503 a shed progress update gets at once (the "answer" latency
             // holds both; "write" only the 200s).

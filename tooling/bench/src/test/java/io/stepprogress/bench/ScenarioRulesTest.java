@@ -35,6 +35,29 @@ class ScenarioRulesTest {
     }
 
     @Test
+    void aWindowedSeriesMergesEveryWholeWindowOfSecondsSlidingByOne() {
+        long start = 1_000_000_000L;
+        Latency latency = new Latency("e2e", "", start);
+        for (int second = 0; second < 4; second++) {
+            for (int i = 0; i < 99; i++) {
+                latency.record(5_000_000L, start + second * 1_000_000_000L);
+            }
+        }
+        latency.record(400_000_000L, start + 1_000_000_000L); // two slow updates in second 1
+        latency.record(400_000_000L, start + 1_000_000_000L);
+
+        List<double[]> perSecond = latency.series();
+        List<double[]> windows = latency.series(2);
+
+        assertThat(perSecond.get(1)[3]).isGreaterThan(100); // 101 values: the two slow ones set the p99
+        assertThat(windows).hasSize(3);
+        assertThat(windows.get(0)[0]).isZero();
+        assertThat(windows.get(0)[1]).isEqualTo(200);
+        assertThat(windows.get(0)[3]).isLessThan(10);        // 200 values: two slow ones are not the p99
+        assertThat(windows.get(2)[0]).isEqualTo(2);
+    }
+
+    @Test
     void theFloorWarmsTheWritePathUntilASliceIsNoMoreThanFivePercentFasterThanTheOneBefore() {
         assertThat(Scenarios.stillRising(171, 367)).isTrue();
         assertThat(Scenarios.stillRising(540, 568)).isTrue();
