@@ -47,11 +47,7 @@ class LoadSheddingTest {
     void aProgressUpdateIsRefusedWith503AndWritesNothingWhileStatusChangesAndReadsGoThrough() {
         String project = newProjectId("shed");
         start(project, plan("a", "b")).statusCode(201);
-        // Events relayed in two windows make the first window's quickest event a backlog above zero.
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(150)).untilAsserted(() -> {
-            start(newProjectId("shed-load"), plan("x")).statusCode(201);
-            assertThat(registry.get("progress.overload.shed.share").gauge().value()).isEqualTo(1.0);
-        });
+        awaitSheddingEveryUpdate();
         long sequence = view(project).extract().jsonPath().getLong("sequence");
         double shedBefore = registry.get("progress.overload.shed").counter().count();
 
@@ -73,13 +69,18 @@ class LoadSheddingTest {
 
     @Test
     void aRefusalComesBeforeTheTokenAndTheBodyAreRead() {
+        awaitSheddingEveryUpdate();
+        io.restassured.RestAssured.given().contentType(ContentType.JSON).body("not even json")
+                .post("/api/projects/{p}/steps/{s}/progress", newProjectId("shed"), "a").then()
+                .statusCode(503).contentType("application/problem+json");
+    }
+
+    /** Events relayed in two windows make the first window's quickest event a backlog above zero. */
+    private void awaitSheddingEveryUpdate() {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(150)).untilAsserted(() -> {
             start(newProjectId("shed-load"), plan("x")).statusCode(201);
             assertThat(registry.get("progress.overload.shed.share").gauge().value()).isEqualTo(1.0);
         });
-        io.restassured.RestAssured.given().contentType(ContentType.JSON).body("not even json")
-                .post("/api/projects/{p}/steps/{s}/progress", newProjectId("shed"), "a").then()
-                .statusCode(503).contentType("application/problem+json");
     }
 
     private static io.restassured.response.ValidatableResponse view(String project) {

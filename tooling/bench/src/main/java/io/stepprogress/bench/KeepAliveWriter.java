@@ -2,11 +2,10 @@ package io.stepprogress.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stepprogress.client.PlannedStep;
+import io.stepprogress.client.ForwardingProgressClient;
 import io.stepprogress.client.ProblemDetails;
 import io.stepprogress.client.ProgressClient;
 import io.stepprogress.client.ProgressClientException;
-import io.stepprogress.client.SubscriberToken;
 import io.stepprogress.event.EventJson;
 import io.stepprogress.event.InitializationView;
 import java.io.IOException;
@@ -14,8 +13,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -28,9 +25,8 @@ import java.util.function.Supplier;
  * problems turned into the same exceptions (no retry, as the bench's client is configured); the latency is the
  * server's and the loopback's, as in {@code get}.
  */
-final class KeepAliveWriter implements ProgressClient, AutoCloseable {
+final class KeepAliveWriter extends ForwardingProgressClient implements AutoCloseable {
 
-    private final ProgressClient client;
     private final InetSocketAddress address;
     private final String host;
     private final Supplier<String> token;
@@ -39,7 +35,7 @@ final class KeepAliveWriter implements ProgressClient, AutoCloseable {
     private final Map<Thread, KeepAliveHttp> connections = new ConcurrentHashMap<>();
 
     KeepAliveWriter(ProgressClient client, URI progressUrl, Supplier<String> token) {
-        this.client = client;
+        super(client);
         int port = progressUrl.getPort() > 0 ? progressUrl.getPort() : 80;
         this.address = new InetSocketAddress(progressUrl.getHost(), port);
         this.host = progressUrl.getHost() + ":" + port;
@@ -69,7 +65,7 @@ final class KeepAliveWriter implements ProgressClient, AutoCloseable {
         if (message != null) {
             body.put("message", message);
         }
-        return post("/api/projects/" + projectId + "/steps/" + step + "/progress", body);
+        return written(post("/api/projects/" + projectId + "/steps/" + step + "/progress", body));
     }
 
     @Override
@@ -78,7 +74,7 @@ final class KeepAliveWriter implements ProgressClient, AutoCloseable {
         if (message != null) {
             body.put("message", message);
         }
-        return post("/api/projects/" + projectId + "/steps/" + step + "/complete", body);
+        return written(post("/api/projects/" + projectId + "/steps/" + step + "/complete", body));
     }
 
     private InitializationView post(String path, ObjectNode body) {
@@ -132,47 +128,5 @@ final class KeepAliveWriter implements ProgressClient, AutoCloseable {
     public void close() {
         connections.values().forEach(KeepAliveHttp::close);
         connections.clear();
-    }
-
-    // Everything but the load's writes: the worker client.
-
-    @Override
-    public InitializationView start(String projectId) {
-        return client.start(projectId);
-    }
-
-    @Override
-    public InitializationView start(String projectId, List<PlannedStep> steps) {
-        return client.start(projectId, steps);
-    }
-
-    @Override
-    public InitializationView startRun(String projectId, int run, List<PlannedStep> steps) {
-        return client.startRun(projectId, run, steps);
-    }
-
-    @Override
-    public InitializationView startRun(String projectId, int run) {
-        return client.startRun(projectId, run);
-    }
-
-    @Override
-    public InitializationView fail(String projectId, String step, String reason) {
-        return client.fail(projectId, step, reason);
-    }
-
-    @Override
-    public InitializationView cancel(String projectId, String reason) {
-        return client.cancel(projectId, reason);
-    }
-
-    @Override
-    public InitializationView progress(String projectId) {
-        return client.progress(projectId);
-    }
-
-    @Override
-    public SubscriberToken issueSubscriberToken(String projectId, String subject, Duration ttl) {
-        return client.issueSubscriberToken(projectId, subject, ttl);
     }
 }
