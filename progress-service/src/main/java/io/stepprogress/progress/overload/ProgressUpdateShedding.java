@@ -8,8 +8,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Duration;
-import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -34,7 +32,9 @@ public class ProgressUpdateShedding {
 
     private final RelayBacklog relay;
     private final StandingDelay writes;
-    private final OverloadConfig config;
+    // Read from the configuration once: these run for every progress update.
+    private final boolean enabled;
+    private final int maxConcurrentUpdates;
     private final ShedPolicy relayPolicy;
     private final ShedPolicy writePolicy;
     private final long retryAfterSeconds;
@@ -43,8 +43,9 @@ public class ProgressUpdateShedding {
 
     ProgressUpdateShedding(RelayBacklog relay, OverloadConfig config, MeterRegistry registry) {
         this.relay = relay;
-        this.writes = new StandingDelay(config.window(), config.windowMinEvents());
-        this.config = config;
+        this.writes = new StandingDelay(config.window(), config.windowMinEvents(), config.measuredWithin());
+        this.enabled = config.enabled();
+        this.maxConcurrentUpdates = config.maxConcurrentUpdates();
         this.relayPolicy = ShedPolicy.of(config.relayShedAbove(), config.relayShedAllAbove(), "relay");
         this.writePolicy = ShedPolicy.of(config.writeShedAbove(), config.writeShedAllAbove(), "write");
         this.retryAfterSeconds = Math.max(1, (config.retryAfter().toMillis() + 999) / 1000);
@@ -52,12 +53,12 @@ public class ProgressUpdateShedding {
                 .description("Progress updates refused with 503 under overload (nothing written)").register(registry);
         Gauge.builder("progress.overload.shed.share", this, s -> s.share(System.nanoTime()))
                 .description("Share of progress updates being refused now (0 to 1)").register(registry);
-        Gauge.builder("progress.overload.relay.backlog", this, s -> seconds(s.relayDelay(System.nanoTime())))
+        Gauge.builder("progress.overload.relay.backlog", this, s -> seconds(s.relay.backlogNanos(System.nanoTime())))
                 .description("Standing commit-to-Kafka delay (the quickest event of the last window under load)")
                 .baseUnit("seconds").register(registry);
         Gauge.builder("progress.overload.updates.in.flight", inFlight, AtomicInteger::get)
                 .description("Progress updates arrived and not yet answered").register(registry);
-        Gauge.builder("progress.overload.write.delay", this, s -> seconds(s.writeDelay(System.nanoTime())))
+        Gauge.builder("progress.overload.write.delay", this, s -> seconds(s.writes.current(System.nanoTime())))
                 .description("Standing progress-update delay, arrival to answer (the quickest of the last window "
                         + "under load)").baseUnit("seconds").register(registry);
     }
@@ -69,7 +70,7 @@ public class ProgressUpdateShedding {
 
     @ServerRequestFilter(preMatching = true)
     public void shedWhenBehind(RoutingContext context) {
-        if (!config.enabled() || context.request().method() != HttpMethod.POST
+        if (!enabled || context.request().method() != HttpMethod.POST
                 || !isProgressUpdate(context.request().path())) {
             return;
         }
@@ -78,7 +79,7 @@ public class ProgressUpdateShedding {
         if (share > 0 && ThreadLocalRandom.current().nextDouble() < share) {
             refuse();
         }
-        if (inFlight.incrementAndGet() > config.maxConcurrentUpdates()) {
+        if (inFlight.incrementAndGet() > maxConcurrentUpdates) {
             inFlight.decrementAndGet();
             refuse();
         }
@@ -105,15 +106,7 @@ public class ProgressUpdateShedding {
     }
 
     private double share(long nowNanos) {
-        return Math.max(relayPolicy.share(relayDelay(nowNanos)), writePolicy.share(writeDelay(nowNanos)));
-    }
-
-    private long relayDelay(long nowNanos) {
-        return relay.backlogNanos(nowNanos, config.measuredWithin()).orElse(0);
-    }
-
-    private long writeDelay(long nowNanos) {
-        return writes.current(nowNanos, config.measuredWithin()).orElse(0);
+        return Math.max(relayPolicy.share(relay.backlogNanos(nowNanos)), writePolicy.share(writes.current(nowNanos)));
     }
 
     private static double seconds(long nanos) {

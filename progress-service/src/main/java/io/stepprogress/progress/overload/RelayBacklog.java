@@ -3,7 +3,6 @@ package io.stepprogress.progress.overload;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
-import java.util.OptionalLong;
 
 /**
  * How far behind the relay is: the standing commit-to-Kafka delay ({@link StandingDelay}) of the events Kafka
@@ -16,11 +15,11 @@ public class RelayBacklog {
 
     @Inject
     RelayBacklog(OverloadConfig config) {
-        this(config.window(), config.windowMinEvents());
+        this(config.window(), config.windowMinEvents(), config.measuredWithin());
     }
 
-    public RelayBacklog(Duration window, int minEvents) {
-        this.delay = new StandingDelay(window, minEvents);
+    public RelayBacklog(Duration window, int minEvents, Duration validFor) {
+        this.delay = new StandingDelay(window, minEvents, validFor);
     }
 
     /** Kafka acknowledged an event that was committed {@code sinceCommit} ago. */
@@ -29,10 +28,10 @@ public class RelayBacklog {
     }
 
     /**
-     * The backlog; empty when Kafka acknowledged nothing for {@code validFor}: the relay is idle, or cannot publish
-     * (Kafka down), when the outbox is there to hold the writes, not to refuse them.
+     * The backlog in nanoseconds; 0 when Kafka acknowledged nothing for {@code measured-within}: the relay is idle, or
+     * cannot publish (Kafka down), when the outbox is there to hold the writes, not to refuse them.
      */
-    public OptionalLong backlogNanos(long nowNanos, Duration validFor) {
-        return delay.current(nowNanos, validFor);
+    public long backlogNanos(long nowNanos) {
+        return delay.current(nowNanos);
     }
 }

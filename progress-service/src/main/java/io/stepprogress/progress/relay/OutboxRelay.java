@@ -78,7 +78,8 @@ public class OutboxRelay {
     OutboxRelay(RelayConfig config, RelayEngineProperties engineProperties, ReplicationSlot slot,
                 String bootstrapServers, MeterRegistry registry, Clock clock) {
         this(config, engineProperties, slot, bootstrapServers, registry, clock,
-                new EventTracing(OpenTelemetry.noop(), OutboxRelay.class.getName()), new RelayBacklog(Duration.ofMillis(100), 10)); // tests: untraced
+                new EventTracing(OpenTelemetry.noop(), OutboxRelay.class.getName()), // tests: untraced
+                new RelayBacklog(Duration.ofMillis(100), 10, Duration.ofSeconds(1)));
     }
 
     private OutboxRelay(RelayConfig config, RelayEngineProperties engineProperties, ReplicationSlot slot,

@@ -10,11 +10,11 @@ class StandingDelayTest {
 
     private static final long MS = 1_000_000;
     private static final Duration VALID = Duration.ofSeconds(1);
-    private final StandingDelay delay = new StandingDelay(Duration.ofMillis(100), 3);
+    private final StandingDelay delay = new StandingDelay(Duration.ofMillis(100), 3, VALID);
 
     @Test
-    void nothingRecordedYetIsNoMeasurement() {
-        assertThat(delay.current(0, VALID)).isEmpty();
+    void nothingRecordedYetIsNoDelay() {
+        assertThat(delay.current(0)).isZero();
     }
 
     @Test
@@ -23,9 +23,9 @@ class StandingDelayTest {
         delay.record(400 * MS, t);
         delay.record(250 * MS, t + 30 * MS);
         delay.record(600 * MS, t + 60 * MS);
-        assertThat(delay.current(t + 60 * MS, VALID)).hasValue(0); // the first window is not complete yet
+        assertThat(delay.current(t + 60 * MS)).isEqualTo(0); // the first window is not complete yet
         delay.record(5 * MS, t + 100 * MS);                       // opens the next one
-        assertThat(delay.current(t + 100 * MS, VALID)).hasValue(250 * MS);
+        assertThat(delay.current(t + 100 * MS)).isEqualTo(250 * MS);
     }
 
     @Test
@@ -35,7 +35,7 @@ class StandingDelayTest {
         delay.record(900 * MS, t + 10 * MS);
         delay.record(4 * MS, t + 20 * MS);
         delay.record(2 * MS, t + 120 * MS);
-        assertThat(delay.current(t + 120 * MS, VALID)).hasValue(3 * MS);
+        assertThat(delay.current(t + 120 * MS)).isEqualTo(3 * MS);
     }
 
     @Test
@@ -44,25 +44,25 @@ class StandingDelayTest {
         delay.record(700 * MS, t);
         delay.record(800 * MS, t + 50 * MS);
         delay.record(900 * MS, t + 150 * MS);
-        assertThat(delay.current(t + 150 * MS, VALID)).hasValue(0);
+        assertThat(delay.current(t + 150 * MS)).isEqualTo(0);
     }
 
     @Test
-    void nothingRecordedForLongerThanTheValidityIsNoMeasurementSoKafkaBeingDownShedsNothing() {
+    void nothingRecordedForLongerThanTheValidityIsNoDelaySoKafkaBeingDownShedsNothing() {
         long t = 1_000 * MS;
         for (int i = 0; i < 4; i++) {
             delay.record(2_000 * MS, t + i * 40 * MS);
         }
         long last = t + 120 * MS;
-        assertThat(delay.current(last, VALID)).hasValue(2_000 * MS);
-        assertThat(delay.current(last + VALID.toNanos(), VALID)).isPresent();
-        assertThat(delay.current(last + VALID.toNanos() + 1, VALID)).isEmpty();
+        assertThat(delay.current(last)).isEqualTo(2_000 * MS);
+        assertThat(delay.current(last + VALID.toNanos())).isEqualTo(2_000 * MS);
+        assertThat(delay.current(last + VALID.toNanos() + 1)).isZero();
     }
 
     @Test
     void aWindowOfZeroOrNoSamplesIsRefused() {
-        assertThatThrownBy(() -> new StandingDelay(Duration.ZERO, 1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new StandingDelay(Duration.ofMillis(100), 0))
+        assertThatThrownBy(() -> new StandingDelay(Duration.ZERO, 1, VALID)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new StandingDelay(Duration.ofMillis(100), 0, VALID))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -340,6 +340,12 @@ final class EndToEndLoad implements AutoCloseable {
         return run;
     }
 
+    /** The overload's timeline: {@code warmup} at the rate, {@code overload} at twice it, {@code after} at it. */
+    static List<RateSchedule.Phase> overloadPhases(double rate, Duration warmup, Duration overload, Duration after) {
+        return List.of(new RateSchedule.Phase(rate, warmup), new RateSchedule.Phase(2 * rate, overload),
+                new RateSchedule.Phase(rate, after));
+    }
+
     /**
      * Overload: {@code warmup} at {@code rate} (not measured), then {@code overload} at twice the rate, then
      * {@code after} at the rate again. The overload phase is the band; what every stream received is tracked
@@ -352,8 +358,7 @@ final class EndToEndLoad implements AutoCloseable {
         long start = System.nanoTime() + 200_000_000L;
         Run run = new Run(start);
         run.rate = rate;
-        RateSchedule schedule = RateSchedule.phases(start, List.of(new RateSchedule.Phase(rate, warmup),
-                new RateSchedule.Phase(2 * rate, overload), new RateSchedule.Phase(rate, after)));
+        RateSchedule schedule = RateSchedule.phases(start, overloadPhases(rate, warmup, overload, after));
         long overloadFrom = schedule.phaseStartNanos(1);
         long overloadTo = schedule.phaseStartNanos(2);
         run.bandName = "during the overload";

@@ -56,9 +56,9 @@ public final class KeepAliveHttp implements AutoCloseable {
         return roundTrip(prepared, true);
     }
 
-    /** The body of the last {@link #exchange(byte[])}. */
-    public byte[] body() {
-        return java.util.Arrays.copyOf(kept, keptLength);
+    /** The body of the last {@link #exchange(byte[])}, read as JSON in place (no copy per answer). */
+    public <T> T readBody(com.fasterxml.jackson.databind.ObjectMapper json, Class<T> type) throws IOException {
+        return json.readValue(kept, 0, keptLength, type);
     }
 
     /** The kept body as text, for an error's detail. */

@@ -83,7 +83,7 @@ final class KeepAliveWriter extends ForwardingProgressClient implements AutoClos
             byte[] payload = json.writeValueAsBytes(body);
             int status = http.exchange(request(path, payload));
             if (status == 200) {
-                return json.readValue(http.body(), InitializationView.class);
+                return http.readBody(json, InitializationView.class);
             }
             throw ProgressClientException.forProblem(problem(status, http), "POST " + path);
         } catch (IOException e) {
@@ -113,7 +113,7 @@ final class KeepAliveWriter extends ForwardingProgressClient implements AutoClos
     /** The answer's problem+json, or one made up as the worker client does for a body that is not one. */
     private ProblemDetails problem(int status, KeepAliveHttp http) {
         try {
-            ProblemDetails problem = json.readValue(http.body(), ProblemDetails.class);
+            ProblemDetails problem = http.readBody(json, ProblemDetails.class);
             if (problem != null && problem.title() != null && problem.status() == status) {
                 return problem;
             }

@@ -445,7 +445,7 @@ final class Scenarios {
         // larger plan made every event heavier than the ramp's (a 50-step view is many times a 4-step one), so the base
         // rate itself was an overload. Enough projects that every update writes an event and steps start and complete
         // during the whole load: a run of the default plan carries ~400 (100 progress values per step).
-        long scheduled = Math.round(rate * (warmup.toNanos() + phase.toNanos()) / 1e9 + 2 * rate * phase.toNanos() / 1e9);
+        long scheduled = RateSchedule.phases(0, EndToEndLoad.overloadPhases(rate, warmup, phase, phase)).count();
         int defaultSteps = 4; // the default plan as shipped; only sizes the project count
         int projectCount = or(o.projects, (int) Math.max(64, (scheduled + BenchProjects.updatesPerRun(defaultSteps) - 1)
                 / BenchProjects.updatesPerRun(defaultSteps)));
