@@ -10,7 +10,10 @@ import java.util.Optional;
 @ConfigMapping(prefix = "notifier")
 public interface NotifierConfig {
 
-    /** Recent events kept per project: a client that reconnects within them resumes without a snapshot. */
+    /**
+     * The most events a resume replays per project: a client that reconnects within them (and within
+     * {@link Memory#historyBytes()}, while the history log still holds them) resumes without a snapshot.
+     */
     @WithDefault("1000")
     int historySize();
 
@@ -45,15 +48,15 @@ public interface NotifierConfig {
     Source source();
 
     /**
-     * What the read model may hold. Every project is accounted (its latest view's and its history frames'
-     * encoded sizes plus a fixed overhead); over the budget, the least recently updated go first.
+     * What the read model may hold. Every project is accounted (its latest view's encoded size plus a fixed
+     * overhead) and so is the history log's capacity; over the budget, the least recently updated go first.
      */
     interface Memory {
         /** The whole read model's bytes. */
         @WithDefault("64M")
         MemorySize budget();
 
-        /** One project's history: a long run with large views must not take the budget of thousands. */
+        /** The most bytes of one project's events a resume replays: a long run with large views is sent a snapshot. */
         @WithDefault("256K")
         MemorySize historyBytes();
 

@@ -30,14 +30,15 @@ import org.jboss.logging.Logger;
 
 /**
  * The notifier's read model: per project, the latest view (every event carries it) and a bounded recent
- * history. It is memory only, rebuilt from the topic when the service starts, and never touches a
- * database: reads are map lookups.
+ * history (in one {@link HistoryLog} for all projects). It is memory only, rebuilt from the topic when the
+ * service starts, and never touches a database: reads are map lookups.
  * <p>
  * Its memory is bounded by {@code notifier.memory.budget} (and {@code notifier.max-projects}): every stream's
- * bytes are accounted, and past the budget the least recently updated streams give way until 90% of it is
- * left (so a full pass is paid once per tenth of the budget, not per event), in this order: unwatched ones
- * whose run is finished or idle; then histories; then unwatched running ones; last, the views of watched
- * ones (their subscribers stay and get the next event as a snapshot). The order is a linked list kept by
+ * bytes and the history log's capacity are accounted, and past the budget the least recently updated streams
+ * give way until 90% of it is left (so a full pass is paid once per tenth of the budget, not per event), in this
+ * order: unwatched ones whose run is finished or idle; then history (the log is halved, down to its minimum);
+ * then unwatched running ones; last, the views of watched ones (their subscribers stay and get the next event as
+ * a snapshot). The order is a linked list kept by
  * update, so an update costs O(1), never a sort.
  */
 @ApplicationScoped
@@ -54,6 +55,7 @@ public class ProjectReadModel {
     private final Duration lateAfter;
     private final Map<String, ProjectStream> streams = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
+    private final HistoryLog history;
     /** Guards the update order (oldest..newest, through the streams' links); taken before a stream's lock. */
     private final ReentrantLock order = new ReentrantLock();
     private ProjectStream oldest;
@@ -88,6 +90,7 @@ public class ProjectReadModel {
         this.lateAfter = config.lateAfter();
         this.bytesLimit = budget;
         this.projectsLimit = config.maxProjects();
+        this.history = historyLog(budget, bytes);
         this.applied = Counter.builder("notifier.events.applied").description("Events applied to the read model")
                 .register(registry);
         this.dropped = Counter.builder("notifier.events.dropped")
@@ -109,7 +112,21 @@ public class ProjectReadModel {
         this.droppedViews = Counter.builder(evictions).tag("state", "watched")
                 .description("Projects forgotten over the memory budget, by what they were").register(registry);
         this.trimmedHistories = Counter.builder("notifier.history.trimmed")
-                .description("Project histories dropped over the memory budget").register(registry);
+                .description("Times the history log was halved over the memory budget (its oldest events dropped)")
+                .register(registry);
+        Gauge.builder("notifier.history.bytes", history, HistoryLog::capacity)
+                .description("The history log's capacity, part of notifier.memory.bytes").register(registry);
+    }
+
+    /**
+     * The history log starts at a sixteenth of the budget (at most 1 MiB) and may grow to half of it while the
+     * read model stays under 80% of the budget, so it never grows into the pass that would halve it again.
+     */
+    static HistoryLog historyLog(long budget, AtomicLong bytes) {
+        int maximum = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(HistoryLog.HEADER, budget / 2));
+        int minimum = (int) Math.min(maximum, Math.max(HistoryLog.HEADER, Math.min(1 << 20, budget / 16)));
+        long growthLimit = budget - budget / 5;
+        return new HistoryLog(minimum, maximum, bytes, added -> bytes.get() + added <= growthLimit);
     }
 
     /**
@@ -285,9 +302,14 @@ public class ProjectReadModel {
         return streams.size();
     }
 
-    /** Tests recount the bytes from these, to catch the running total drifting. */
+    /** Tests recount the bytes from these and {@link #historyLogBytes()}, to catch the running total drifting. */
     Stream<ProjectStream> streams() {
         return streams.values().stream();
+    }
+
+    /** The history log's capacity, which the total includes. */
+    long historyLogBytes() {
+        return history.capacity();
     }
 
     /** Whether {@code subscriber} is registered on the stream the read model feeds for the project. */
@@ -301,7 +323,7 @@ public class ProjectReadModel {
         if (stream != null) {
             return stream;
         }
-        ProjectStream created = new ProjectStream(projectId, config.historySize(), historyBytes, bytes);
+        ProjectStream created = new ProjectStream(projectId, config.historySize(), historyBytes, bytes, history);
         stream = streams.putIfAbsent(projectId, created);
         if (stream != null) {
             return stream;
@@ -374,7 +396,7 @@ public class ProjectReadModel {
             BooleanSupplier done = () -> bytesDone.getAsBoolean() && streams.size() <= countTarget;
             Instant idleBefore = clock.instant().minus(idleAfter);
             if (sweep(s -> s.evictIfIdle(idleBefore), evictedIdle, done)
-                    || sweep(ProjectStream::trimHistory, trimmedHistories, bytesDone) && streams.size() <= countTarget
+                    || halveHistory(bytesDone) && streams.size() <= countTarget
                     || sweep(ProjectStream::evictIfUnwatched, evictedActive, done)
                     || sweep(ProjectStream::dropView, droppedViews, bytesDone) && streams.size() <= countTarget) {
                 bytesLimit = budget;
@@ -392,6 +414,14 @@ public class ProjectReadModel {
         } finally {
             order.unlock();
         }
+    }
+
+    /** Halves the history log until {@code done} or at its minimum; true when done. */
+    private boolean halveHistory(BooleanSupplier done) {
+        while (!done.getAsBoolean() && history.halve()) {
+            trimmedHistories.increment();
+        }
+        return done.getAsBoolean();
     }
 
     /** Applies {@code action} from the least recently updated stream on, until {@code done}; true when done. */

@@ -4,20 +4,21 @@ import io.stepprogress.event.EventJson;
 import io.stepprogress.event.InitializationView;
 import io.stepprogress.event.StepProgressUpdated;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One project's latest view, its recent events (contiguous in sequence) and its live subscribers. Every
- * change and every subscription happens under this object's lock, so a subscriber gets each sequence
- * exactly once, in order, with nothing lost between its snapshot (or replay) and the live events.
+ * One project's latest view, its recent events (contiguous in sequence, kept in the read model's
+ * {@link HistoryLog}) and its live subscribers. Every change and every subscription happens under this object's
+ * lock, so a subscriber gets each sequence exactly once, in order, with nothing lost between its snapshot (or
+ * replay) and the live events.
  * <p>
- * Its bytes are accounted into the read model's total as they change. Once evicted (under the same lock) it
- * takes no event and no subscriber: whoever finds it so goes to the project's fresh stream instead, so
- * nobody waits on a stream the read model no longer feeds.
+ * Its bytes (the view and a fixed overhead; the history is the log's) are accounted into the read model's total
+ * as they change. Once evicted (under the same lock) it takes no event and no subscriber: whoever finds it so
+ * goes to the project's fresh stream instead, so nobody waits on a stream the read model no longer feeds.
  */
 final class ProjectStream {
 
@@ -31,26 +32,25 @@ final class ProjectStream {
     }
 
     /**
-     * What a stream costs besides its encoded bytes: the object, its deque and set, the map entry and key.
+     * What a stream costs besides its view's bytes: the object, its set, the map entry and key.
      * These estimates err on the high side of a heap measurement of 100,000 projects (MemoryFootprintTest),
      * so the budget holds in heap and not just in accounting. The decoded view is counted as its event's
      * JSON length: it measured smaller (JSON repeats every field name, the objects do not).
      */
     static final long STREAM_OVERHEAD = 400;
-    /** An event's object, its payload array and a transport's encoded header, besides the payload's bytes. */
-    static final long EVENT_OVERHEAD = 150;
 
     private final String projectId;
     private final int historySize;
     private final long historyBytesLimit;
     private final AtomicLong total;
-    private final ArrayDeque<StreamEvent> history = new ArrayDeque<>();
+    private final HistoryLog log;
+    /** The log position of this project's newest event in the history; -1 while it has none. */
+    private long historyHead = -1;
     private final Set<Subscriber> subscribers = new LinkedHashSet<>(2);
     private InitializationView view;
     /** The last sequence once the view was dropped under memory pressure: older events stay stale. */
     private long droppedSequence;
     private long viewBytes;
-    private long historyBytes;
     private long bytes;
     private boolean evicted;
 
@@ -59,11 +59,12 @@ final class ProjectStream {
     ProjectStream newer;
     boolean linked;
 
-    ProjectStream(String projectId, int historySize, long historyBytesLimit, AtomicLong total) {
+    ProjectStream(String projectId, int historySize, long historyBytesLimit, AtomicLong total, HistoryLog log) {
         this.projectId = projectId;
         this.historySize = historySize;
         this.historyBytesLimit = historyBytesLimit;
         this.total = total;
+        this.log = log;
         this.bytes = STREAM_OVERHEAD;
     }
 
@@ -94,11 +95,8 @@ final class ProjectStream {
         view = event.initialization();
         viewBytes = json.length;
         StreamEvent applied = StreamEvent.progress(event, json, statusChange);
-        history.addLast(applied);
-        historyBytes += size(applied);
-        while (history.size() > historySize || (historyBytes > historyBytesLimit && !history.isEmpty())) {
-            historyBytes -= size(history.removeFirst());
-        }
+        historyHead = historySize == 0 ? -1 : log.append(historyHead, event.sequence(), event.occurredAt(),
+                applied.status(), statusChange, json);
         account();
         if (!subscribers.isEmpty()) {
             // Subscribers waiting for a project that had no event yet start, like everyone, with a snapshot.
@@ -154,16 +152,12 @@ final class ProjectStream {
         if (view == null) {
             return true;
         }
-        if (lastEventId.isPresent() && canReplayAfter(lastEventId.getAsLong())) {
-            long after = lastEventId.getAsLong();
-            boolean replayed = false;
-            for (StreamEvent event : history) {
-                if (event.sequence() > after) {
-                    out.deliver(subscriber, event, false);
-                    replayed = true;
-                }
+        List<StreamEvent> missed = lastEventId.isPresent() ? missedAfter(lastEventId.getAsLong()) : null;
+        if (missed != null) {
+            for (StreamEvent event : missed) {
+                out.deliver(subscriber, event, false);
             }
-            if (!replayed && view.status().finished()) {
+            if (missed.isEmpty() && view.status().finished()) {
                 // Caught up with a finished run: only the end is left to say.
                 out.deliver(subscriber, StreamEvent.end(view), false);
             }
@@ -178,14 +172,19 @@ final class ProjectStream {
         subscribers.remove(subscriber);
     }
 
-    private boolean canReplayAfter(long lastEventId) {
+    /** The events after {@code lastEventId}, when every one of them is still held; else null. */
+    private List<StreamEvent> missedAfter(long lastEventId) {
         if (lastEventId > view.sequence() || lastEventId < 0) {
-            return false;
+            return null;
         }
-        if (lastEventId == view.sequence()) {
-            return true;
+        long missed = view.sequence() - lastEventId;
+        if (missed == 0) {
+            return List.of();
         }
-        return !history.isEmpty() && history.peekFirst().sequence() <= lastEventId + 1;
+        if (missed > historySize || historyHead < 0) {
+            return null;
+        }
+        return log.after(projectId, historyHead, (int) missed, historyBytesLimit);
     }
 
     /**
@@ -213,16 +212,6 @@ final class ProjectStream {
         return true;
     }
 
-    /** Forgets the history (reconnecting clients get a snapshot instead of a replay). */
-    synchronized boolean trimHistory() {
-        if (evicted || history.isEmpty()) {
-            return false;
-        }
-        clearHistory();
-        account();
-        return true;
-    }
-
     /**
      * The last resort, for a watched stream: it keeps its subscribers and the sequence they are at, and drops
      * the view and history; its next event reaches them as a snapshot.
@@ -244,22 +233,18 @@ final class ProjectStream {
         total.addAndGet(-bytes);
         bytes = 0;
         view = null;
-        history.clear();
+        historyHead = -1;
     }
 
+    /** Its events stay in the log until overwritten, but are no longer this project's to replay. */
     private void clearHistory() {
-        history.clear();
-        historyBytes = 0;
+        historyHead = -1;
     }
 
     private void account() {
-        long now = STREAM_OVERHEAD + viewBytes + historyBytes;
+        long now = STREAM_OVERHEAD + viewBytes;
         total.addAndGet(now - bytes);
         bytes = now;
-    }
-
-    private static long size(StreamEvent event) {
-        return EVENT_OVERHEAD + event.payloadBytes();
     }
 
     /** The bytes it starts with, added to the total when it enters the read model. */
@@ -292,8 +277,9 @@ final class ProjectStream {
         return bytes;
     }
 
+    /** Events a resume could still replay: held in the log, within the project's count and byte caps. */
     synchronized int historyLength() {
-        return history.size();
+        return historyHead < 0 ? 0 : log.length(historyHead, historySize, historyBytesLimit);
     }
 
     String projectId() {

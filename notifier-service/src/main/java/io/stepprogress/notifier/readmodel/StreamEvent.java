@@ -64,6 +64,12 @@ public final class StreamEvent {
                 event.initialization().status(), statusChange);
     }
 
+    /** A progress event read back from the history (see {@link HistoryLog}), as it was first delivered. */
+    static StreamEvent replayed(String projectId, long sequence, Instant occurredAt, byte[] json,
+                                InitializationStatus status, boolean statusChange) {
+        return new StreamEvent(Kind.PROGRESS, projectId, sequence, occurredAt, json, status, statusChange);
+    }
+
     /** @param resumed null when the client asked for no resume; false when it asked and could not be resumed */
     public static StreamEvent snapshot(InitializationView view, Boolean resumed) {
         String data;
@@ -165,11 +171,6 @@ public final class StreamEvent {
         T value = encoding.encode(this);
         encoded = new Encoded(encoding, value);
         return value;
-    }
-
-    /** Bytes the event keeps besides its objects: the payload (an encoding adds a header, not a copy). */
-    long payloadBytes() {
-        return json.length;
     }
 
     @Override

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** What a subscriber that is behind is sent: the latest view, every status change, increasing ids. */
@@ -86,8 +85,8 @@ class ConflatingQueueTest {
                 first.progress("a", 1), first.progress("a", 2), second.progress("a", 1), first.progress("a", 3),
                 second.progress("a", 2), first.progress("a", 4));
         ConflatingQueue queue = new ConflatingQueue();
-        ProjectStream firstStream = new ProjectStream("first", 10, 1 << 20, new AtomicLong());
-        ProjectStream secondStream = new ProjectStream("second", 10, 1 << 20, new AtomicLong());
+        ProjectStream firstStream = ReadModels.stream("first", 10);
+        ProjectStream secondStream = ReadModels.stream("second", 10);
 
         for (StepProgressUpdated event : published) {
             ProjectStream stream = event.projectId().equals("first") ? firstStream : secondStream;
@@ -102,7 +101,7 @@ class ConflatingQueueTest {
     @Test
     void aSubscriberThatGotMergedEventsResumesAfterTheLastIdItWasSent() {
         Events.Run run = Events.plan("p", "a");
-        ProjectStream stream = new ProjectStream("p", 100, 1 << 20, new AtomicLong());
+        ProjectStream stream = ReadModels.stream("p", 100);
         ConflatingQueue queue = new ConflatingQueue();
         ReadModels.RecordingSubscriber live = new ReadModels.RecordingSubscriber();
         stream.subscribe(live, OptionalLong.empty(), new Deliveries());
@@ -126,7 +125,7 @@ class ConflatingQueueTest {
 
     /** The events as a project stream makes them, status changes flagged. */
     private static List<StreamEvent> stream(Events.Run run, List<StepProgressUpdated> published) {
-        ProjectStream stream = new ProjectStream(run.projectId(), 100, 1 << 20, new AtomicLong());
+        ProjectStream stream = ReadModels.stream(run.projectId(), 100);
         ReadModels.RecordingSubscriber subscriber = new ReadModels.RecordingSubscriber();
         stream.subscribe(subscriber, OptionalLong.empty(), new Deliveries());
         List<StreamEvent> events = new ArrayList<>();

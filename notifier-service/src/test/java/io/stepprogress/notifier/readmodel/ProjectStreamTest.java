@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class ProjectStreamTest {
 
     private final AtomicLong total = new AtomicLong();
-    private final ProjectStream stream = new ProjectStream("p", 5, 1 << 20, total);
+    private final HistoryLog log = new HistoryLog(1 << 16, 1 << 16, new AtomicLong(), added -> false);
+    private final ProjectStream stream = new ProjectStream("p", 5, 1 << 20, total, log);
     private final Events.Run run = Events.plan("p", "a", "b");
 
     @Test

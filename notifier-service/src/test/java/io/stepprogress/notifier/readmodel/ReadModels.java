@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Read models without Quarkus or Kafka, for tests that apply many events directly. */
 final class ReadModels {
@@ -19,6 +20,12 @@ final class ReadModels {
     }
 
     /** A read model with these limits and the defaults for the rest. */
+    /** One project's stream on its own, with a history log of its own (64 KiB, not counted anywhere). */
+    static ProjectStream stream(String projectId, int historySize) {
+        return new ProjectStream(projectId, historySize, 1 << 20, new AtomicLong(),
+                new HistoryLog(1 << 16, 1 << 16, new AtomicLong(), added -> false));
+    }
+
     static ProjectReadModel create(String budget, String historyBytes, int historySize, int maxProjects,
                                    Duration idleAfter, SimpleMeterRegistry registry, Clock clock) {
         MemorySize budgetSize = new MemorySizeConverter().convert(budget);
