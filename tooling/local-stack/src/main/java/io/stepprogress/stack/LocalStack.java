@@ -173,7 +173,11 @@ public final class LocalStack implements AutoCloseable {
     public void startAll(Duration readyTimeout) {
         Path logs = logs();
         try {
+            // Checkpoints by time (checkpoint_timeout, 5 min), not by WAL volume, as PostgreSQL's docs advise for
+            // write-heavy loads: at the default 1 GB the bench's overload (about 860 MB of WAL in 70 s) started a
+            // checkpoint, whose full-page images then add to every commit's WAL, within seconds of its end.
             launch(() -> postgres = EmbeddedPostgresServer.builder().port(options.postgresPort())
+                    .serverConfig("max_wal_size", "4GB")
                     .dataDirectory(options.dataDir().resolve("postgres").toAbsolutePath()).start());
             launch(() -> kafka = EmbeddedKafkaServer.builder().port(options.kafkaPort())
                     .jvmOptions(JvmOptions.broker(logs).toArray(String[]::new))
