@@ -125,8 +125,9 @@ public final class KafkaBrokerMain {
         config.put("group.initial.rebalance.delay.ms", "0");
         // After a crash (SIGKILL) the restarted controller refuses the broker's new registration until the old
         // session expires: 9 s by default, which made a restart after kill take ~14 s. A short session is fine
-        // for a broker that heartbeats to its own process.
-        config.put("broker.heartbeat.interval.ms", "500");
+        // for a broker that heartbeats to its own process. A heartbeat a second is three within the session; at
+        // idle each one is work for the broker's and the controller's threads.
+        config.put("broker.heartbeat.interval.ms", "1000");
         config.put("broker.session.timeout.ms", "3000");
         // The active controller appends a no-op record to the metadata log every 500 ms by default, so that other
         // nodes can tell it is alive; a single combined node has no one to tell, and at idle those appends were
