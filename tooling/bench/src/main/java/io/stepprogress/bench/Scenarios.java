@@ -89,8 +89,9 @@ final class Scenarios {
         report.parameters.put("rates", o.rates);
         report.parameters.put("step", o.stepDuration.toSeconds() + " s (first " + o.stepWarmup.toSeconds()
                 + " s not measured)");
-        report.parameters.put("pass", "e2e p99 < " + SvgChart.number(limitMs) + " ms, achieved >= 95% of the rate, "
-                + "errors <= 0.1%, every frame delivered");
+        report.parameters.put("pass", "e2e p99 < " + SvgChart.number(limitMs) + " ms over the step and in every "
+                + STEADY_WINDOW_SECONDS + " s window of it, achieved >= 95% of the rate, errors <= 0.1%, no update "
+                + "shed, every frame delivered");
         report.parameters.put("workers", workers);
         report.parameters.put("projects", projectCount);
         report.parameters.put("subscribers", subscriberCount);
@@ -108,6 +109,7 @@ final class Scenarios {
                 EndToEndLoad.Run run = load.run(rate, measured, o.stepWarmup, workers, false);
                 lastRun = run;
                 LatencySummary e2e = run.e2e.summary();
+                double worstWindow = worstWindowP99(run.e2e.series(STEADY_WINDOW_SECONDS), o.stepWarmup.toSeconds());
                 LatencySummary write = run.stats.write.summary();
                 double achieved = run.stats.achievedPerSecond();
                 long errors = run.stats.errorCount();
@@ -119,6 +121,8 @@ final class Scenarios {
                     why = "no frame measured";
                 } else if (e2e.p99() >= limitMs) {
                     why = "e2e p99 " + Report.ms(e2e.p99()) + " ms";
+                } else if (worstWindow >= limitMs) {
+                    why = "e2e p99 " + Report.ms(worstWindow) + " ms in a " + STEADY_WINDOW_SECONDS + " s window";
                 } else if (achieved < 0.95 * rate) {
                     why = f("achieved %.0f/s", achieved);
                 } else if (errors > 0.001 * sent) {
@@ -135,6 +139,7 @@ final class Scenarios {
                 row.put("write p99", write.p99());
                 row.put("e2e p50", e2e.p50());
                 row.put("e2e p99", e2e.p99());
+                row.put("e2e p99, worst " + STEADY_WINDOW_SECONDS + " s", worstWindow);
                 row.put("e2e p99.9", e2e.p999());
                 row.put("e2e max", e2e.max());
                 row.put("errors", errors);
@@ -432,8 +437,25 @@ final class Scenarios {
         return lastOver == Double.NEGATIVE_INFINITY ? 0 : lastOver + 1 - fromSecond;
     }
 
-    /** The window whose e2e p99 decides "steady" after the overload. */
+    /**
+     * The window whose e2e p99 decides "steady": after the overload, and in every step the ramp passes. The same
+     * test in both, so that the rate the overload comes back to is one the stack held steady at, window by window:
+     * judged on its whole-step p99 alone, the ramp passed steps with windows over the limit (at 96b6612 its 1,400/s
+     * step had p99 80.8 ms but p99.9 148 ms), and "back to steady" at that rate then measured the ramp's optimism,
+     * not the recovery.
+     */
     static final int STEADY_WINDOW_SECONDS = 5;
+
+    /** The highest e2e p99 of the windows of {@code series} from {@code fromSecond} on; NaN without one. */
+    static double worstWindowP99(List<double[]> series, double fromSecond) {
+        double worst = Double.NaN;
+        for (double[] row : series) {
+            if (row[0] >= fromSecond && !(row[3] <= worst)) {
+                worst = row[3];
+            }
+        }
+        return worst;
+    }
 
     static Result overload(BenchContext b) {
         BenchOptions o = b.options;

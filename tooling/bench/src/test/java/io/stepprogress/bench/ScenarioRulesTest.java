@@ -35,6 +35,16 @@ class ScenarioRulesTest {
     }
 
     @Test
+    void aRampStepIsJudgedByItsWorstWindowAfterTheWarmUp() {
+        // [first second, count, p50, p99, max] of sliding windows; the step's first 5 s are its warm-up
+        List<double[]> windows = List.of(row(3, 400), row(5, 40), row(6, 130), row(7, 60));
+
+        assertThat(Scenarios.worstWindowP99(windows, 5)).isEqualTo(130);
+        assertThat(Scenarios.worstWindowP99(windows, 7)).isEqualTo(60);
+        assertThat(Scenarios.worstWindowP99(List.of(row(3, 400)), 5)).isNaN();
+    }
+
+    @Test
     void aWindowedSeriesMergesEveryWholeWindowOfSecondsSlidingByOne() {
         long start = 1_000_000_000L;
         Latency latency = new Latency("e2e", "", start);
