@@ -440,9 +440,9 @@ final class Scenarios {
     /**
      * The window whose e2e p99 decides "steady": after the overload, and in every step the ramp passes. The same
      * test in both, so that the rate the overload comes back to is one the stack held steady at, window by window:
-     * judged on its whole-step p99 alone, the ramp passed steps with windows over the limit (at 96b6612 its 1,400/s
-     * step had p99 80.8 ms but p99.9 148 ms), and "back to steady" at that rate then measured the ramp's optimism,
-     * not the recovery.
+     * judged on its whole-step p99 alone, a ramp step could pass with windows over the limit (at 96b6612 the passing
+     * 1,400/s step had p99 80.8 ms but p99.9 148 ms), and "back to steady" at that rate would then measure the
+     * ramp's optimism, not the recovery.
      */
     static final int STEADY_WINDOW_SECONDS = 5;
 
