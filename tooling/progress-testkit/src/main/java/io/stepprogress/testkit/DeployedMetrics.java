@@ -22,7 +22,7 @@ public final class DeployedMetrics {
 
     /** Who exports the metrics deploy/ reads, by name prefix (or exact name). */
     public enum Exporter {
-        PROGRESS_SERVICE(Set.of(), "progress_outbox_", "progress_relay_"),
+        PROGRESS_SERVICE(Set.of(), "progress_outbox_", "progress_relay_", "progress_overload_"),
         NOTIFIER_SERVICE(Set.of(), "notifier_", "kafka_consumer_"),
         AUDIT_CONSUMER(Set.of(), "audit_", "kafka_consumer_"),
         ALERT_CONSUMER(Set.of(), "progress_initializations_", "progress_initialization_", "progress_step_",
