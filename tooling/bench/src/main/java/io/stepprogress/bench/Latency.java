@@ -106,6 +106,25 @@ public final class Latency {
         return rows;
     }
 
+    /**
+     * Every value of the series from second {@code from} (inclusive) to {@code to} (exclusive), merged (per-second
+     * precision, 2 significant digits); empty without a series or a value there.
+     */
+    public LatencySummary summaryBetween(int from, int to) {
+        if (perSecond == null) {
+            return LatencySummary.EMPTY;
+        }
+        Histogram merged = new Histogram(HIGHEST, 2);
+        synchronized (perSecond) {
+            for (int s = Math.max(0, from); s < Math.min(to, perSecond.length); s++) {
+                if (perSecond[s] != null) {
+                    merged.add(perSecond[s]);
+                }
+            }
+        }
+        return merged.getTotalCount() == 0 ? LatencySummary.EMPTY : LatencySummary.of(merged);
+    }
+
     /** Per second: {second, count, p50 ms, p99 ms, max ms}; seconds without a value are left out. */
     public java.util.List<double[]> series() {
         java.util.List<double[]> rows = new java.util.ArrayList<>();

@@ -45,6 +45,26 @@ class ScenarioRulesTest {
     }
 
     @Test
+    void aSummaryBetweenSecondsMergesOnlyThoseSeconds() {
+        long start = 1_000_000_000L;
+        Latency latency = new Latency("e2e", "", start);
+        for (int second = 0; second < 4; second++) {
+            for (int i = 0; i < 100; i++) {
+                latency.record((second + 1) * 10_000_000L, start + second * 1_000_000_000L); // 10, 20, 30, 40 ms
+            }
+        }
+
+        LatencySummary lastTwo = latency.summaryBetween(2, Latency.MAX_SECONDS);
+
+        assertThat(lastTwo.count()).isEqualTo(200);
+        assertThat(lastTwo.p50()).isCloseTo(30, org.assertj.core.data.Offset.offset(0.5));
+        assertThat(lastTwo.max()).isCloseTo(40, org.assertj.core.data.Offset.offset(0.5));
+        assertThat(latency.summaryBetween(1, 2).count()).isEqualTo(100);
+        assertThat(latency.summaryBetween(4, 10).count()).isZero();
+        assertThat(new Latency("e2e", "").summaryBetween(0, 10).count()).isZero();
+    }
+
+    @Test
     void aWindowedSeriesMergesEveryWholeWindowOfSecondsSlidingByOne() {
         long start = 1_000_000_000L;
         Latency latency = new Latency("e2e", "", start);
