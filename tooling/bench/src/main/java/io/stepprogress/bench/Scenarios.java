@@ -89,9 +89,9 @@ final class Scenarios {
         report.parameters.put("rates", o.rates);
         report.parameters.put("step", o.stepDuration.toSeconds() + " s (first " + o.stepWarmup.toSeconds()
                 + " s not measured)");
-        report.parameters.put("pass", "e2e p99 < " + SvgChart.number(limitMs) + " ms over the step and in every "
-                + STEADY_WINDOW_SECONDS + " s window of it, achieved >= 95% of the rate, errors <= 0.1%, no update "
-                + "shed, every frame delivered");
+        report.parameters.put("pass", "e2e p99 < " + SvgChart.number(limitMs) + " ms over the step (its worst "
+                + STEADY_WINDOW_SECONDS + " s window reported, not judged), achieved >= 95% of the rate, errors <= "
+                + "0.1%, no update shed, every frame delivered");
         report.parameters.put("workers", workers);
         report.parameters.put("projects", projectCount);
         report.parameters.put("subscribers", subscriberCount);
@@ -121,8 +121,6 @@ final class Scenarios {
                     why = "no frame measured";
                 } else if (e2e.p99() >= limitMs) {
                     why = "e2e p99 " + Report.ms(e2e.p99()) + " ms";
-                } else if (worstWindow >= limitMs) {
-                    why = "e2e p99 " + Report.ms(worstWindow) + " ms in a " + STEADY_WINDOW_SECONDS + " s window";
                 } else if (achieved < 0.95 * rate) {
                     why = f("achieved %.0f/s", achieved);
                 } else if (errors > 0.001 * sent) {
@@ -438,11 +436,10 @@ final class Scenarios {
     }
 
     /**
-     * The window whose e2e p99 decides "steady": after the overload, and in every step the ramp passes. The same
-     * test in both, so that the rate the overload comes back to is one the stack held steady at, window by window:
-     * judged on its whole-step p99 alone, a ramp step could pass with windows over the limit (at 96b6612 the passing
-     * 1,400/s step had p99 80.8 ms but p99.9 148 ms), and "back to steady" at that rate would then measure the
-     * ramp's optimism, not the recovery.
+     * The window whose e2e p99 decides "steady" after the overload. A ramp step reports its worst window but is
+     * judged on its whole p99: judged by its windows too (at 300c4e8), a single transient failed the ramp at 800/s
+     * with 1.3 cores busy (one second's p99 147 ms, its window 116 ms; the step's p99 76 ms) in one run, and let
+     * 1,400/s pass with 99.8 ms in another, so the ramp's result measured chance more than capacity.
      */
     static final int STEADY_WINDOW_SECONDS = 5;
 

@@ -35,7 +35,7 @@ class ScenarioRulesTest {
     }
 
     @Test
-    void aRampStepIsJudgedByItsWorstWindowAfterTheWarmUp() {
+    void aRampStepsWorstWindowIsTakenAfterTheWarmUp() {
         // [first second, count, p50, p99, max] of sliding windows; the step's first 5 s are its warm-up
         List<double[]> windows = List.of(row(3, 400), row(5, 40), row(6, 130), row(7, 60));
 
