@@ -38,10 +38,13 @@ public final class ProcessSampler implements AutoCloseable {
     private final Map<String, Long> rssLastKb = new HashMap<>();
     private final Map<String, Integer> processCount = new HashMap<>();
     private final Map<Integer, Long> lastPidTicks = new HashMap<>();
+    /** Per-process ticks of the processes outside every group, when every process is read. */
+    private final Map<Integer, Long> lastOtherTicks = new HashMap<>();
+    /** The machine's busy ticks since the start: the groups' plus "other" of every sample. */
+    private long busyTicks;
     private final List<double[]> cpuSeries = new ArrayList<>();
     private final long startNanos;
     private final long bootTicksAtStart;
-    private final ProcFs.CpuTimes machineStart;
     private ProcFs.CpuTimes machineLast;
     private long lastSampleNanos;
     private final Thread thread;
@@ -55,8 +58,7 @@ public final class ProcessSampler implements AutoCloseable {
         }
         ticks.put("other", 0L);
         this.bootTicksAtStart = uptimeTicks();
-        this.machineStart = ProcFs.cpuTimes();
-        this.machineLast = machineStart;
+        this.machineLast = ProcFs.cpuTimes();
         this.startNanos = System.nanoTime();
         this.lastSampleNanos = startNanos;
         sample(true);
@@ -176,9 +178,14 @@ public final class ProcessSampler implements AutoCloseable {
             processCount.merge(group.name(), alive, Math::max);
         }
         lastPidTicks.keySet().retainAll(seen);
+        long otherByProcess = needTree ? ticksOutside(all, seen, lastOtherTicks, baseline ? -1 : bootTicksAtStart) : 0;
         if (!baseline) {
+            // Two lower bounds, the larger taken: /proc/stat's busy time, which this VM fills by sampling at timer
+            // ticks (a quiet steady read 0.55 busy cores while its processes' own times summed to 0.94), and the
+            // processes' own times, which miss a process that came and went between two samples.
             long machineDelta = machine.busy() - machineLast.busy();
-            long other = Math.max(0, machineDelta - groupDeltaSum);
+            long other = Math.max(0, Math.max(machineDelta - groupDeltaSum, otherByProcess));
+            busyTicks += groupDeltaSum + other;
             ticks.merge("other", other, Long::sum);
             double otherCores = other / (double) ticksPerSecond / seconds;
             peakCores.merge("other", otherCores, Math::max);
@@ -199,6 +206,30 @@ public final class ProcessSampler implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * CPU ticks since the last call of every process in {@code all} outside {@code grouped}, remembered in
+     * {@code last}. A process not seen before counts from zero when it started after {@code bornAfter} (ticks
+     * since boot), else from now; -1 (the baseline) counts every one from now.
+     */
+    static long ticksOutside(Map<Integer, ProcFs.Stat> all, Set<Integer> grouped, Map<Integer, Long> last,
+                             long bornAfter) {
+        long delta = 0;
+        for (Map.Entry<Integer, ProcFs.Stat> entry : all.entrySet()) {
+            if (grouped.contains(entry.getKey())) {
+                continue;
+            }
+            ProcFs.Stat stat = entry.getValue();
+            Long before = last.get(entry.getKey());
+            if (before == null) {
+                before = bornAfter >= 0 && stat.startTime() > bornAfter ? 0L : stat.cpuTicks();
+            }
+            delta += Math.max(0, stat.cpuTicks() - before);
+            last.put(entry.getKey(), stat.cpuTicks());
+        }
+        last.keySet().retainAll(all.keySet());
+        return delta;
     }
 
     /** Takes a last sample and stops. */
@@ -229,10 +260,10 @@ public final class ProcessSampler implements AutoCloseable {
                 round(rssLastKb.getOrDefault(name, 0L) / 1024.0));
     }
 
-    /** Whole machine: busy cores on average over the sampling. */
+    /** Whole machine: busy cores on average over the sampling (the groups and "other", see {@link #sample}). */
     public synchronized double machineBusyCores() {
         double seconds = Math.max(1e-3, (endNanos - startNanos) / 1e9);
-        return round((machineLast.busy() - machineStart.busy()) / (double) ticksPerSecond / seconds);
+        return round(busyTicks / (double) ticksPerSecond / seconds);
     }
 
     /** Per second: {t, cores of each group in {@link #groups()} order, other}. */
