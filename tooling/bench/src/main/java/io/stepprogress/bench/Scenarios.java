@@ -437,7 +437,7 @@ final class Scenarios {
 
     /**
      * The window whose e2e p99 decides "steady" after the overload. A ramp step reports its worst window but is
-     * judged on its whole p99: judged by its windows too (at 300c4e8), a single transient failed the ramp at 800/s
+     * judged on its whole p99: judged by its windows too (at 09b31ad), a single transient failed the ramp at 800/s
      * with 1.3 cores busy (one second's p99 147 ms, its window 116 ms; the step's p99 76 ms) in one run, and let
      * 1,400/s pass with 99.8 ms in another, so the ramp's result measured chance more than capacity.
      */
