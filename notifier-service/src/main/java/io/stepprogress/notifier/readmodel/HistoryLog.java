@@ -22,9 +22,9 @@ import java.util.function.LongPredicate;
  * Positions grow forever ({@code end} is every byte ever appended); a record is held while none of its bytes
  * has been overwritten (it starts at or after {@code start}). The log starts small and doubles while the read
  * model's budget has room ({@code mayGrow}), up to its maximum; over the budget the read model halves it, keeping
- * the newest events. Either copies the held bytes once: resizes are rare, appends never allocate. Its capacity is counted into the
- * read model's total. Thread-safe: appends (the consumer, under a stream's lock) and reads (a subscriber's resume)
- * take this object's lock, always last.
+ * the newest events. Either copies the held bytes once: resizes are rare, appends never allocate. Its capacity is
+ * counted into the read model's total. Thread-safe: appends (the consumer, under a stream's lock) and reads (a
+ * subscriber's resume) take this object's lock, always last.
  */
 final class HistoryLog {
 
@@ -70,14 +70,12 @@ final class HistoryLog {
     synchronized long append(long previous, long sequence, Instant occurredAt, InitializationStatus status,
                              boolean statusChange, byte[] json) {
         long length = (long) HEADER + json.length;
-        while (length > buffer.length && grow()) {
-            // grown: try again
+        // It would overwrite held events (or does not fit at all): a larger log keeps them, while the budget has room.
+        while (end + length - buffer.length > start && grow()) {
+            // grown: look again
         }
         if (length > buffer.length) {
             return -1;
-        }
-        if (end + length - buffer.length > start) {
-            grow(); // it would overwrite the oldest event: a larger log keeps it, when the budget has room
         }
         long position = end;
         header.clear();

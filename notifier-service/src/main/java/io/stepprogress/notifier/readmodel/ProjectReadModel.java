@@ -38,8 +38,7 @@ import org.jboss.logging.Logger;
  * give way until 90% of it is left (so a full pass is paid once per tenth of the budget, not per event), in this
  * order: unwatched ones whose run is finished or idle; then history (the log is halved, down to its minimum);
  * then unwatched running ones; last, the views of watched ones (their subscribers stay and get the next event as
- * a snapshot). The order is a linked list kept by
- * update, so an update costs O(1), never a sort.
+ * a snapshot). The order is a linked list kept by update, so an update costs O(1), never a sort.
  */
 @ApplicationScoped
 @Startup // its meters exist from the start, so dashboards and rate() alerts see zeros, not gaps

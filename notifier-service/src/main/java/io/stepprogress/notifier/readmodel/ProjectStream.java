@@ -94,13 +94,14 @@ final class ProjectStream {
         boolean statusChange = StatusChange.between(before, event);
         view = event.initialization();
         viewBytes = json.length;
-        StreamEvent applied = StreamEvent.progress(event, json, statusChange);
         historyHead = historySize == 0 ? -1 : log.append(historyHead, event.sequence(), event.occurredAt(),
-                applied.status(), statusChange, json);
+                view.status(), statusChange, json);
         account();
         if (!subscribers.isEmpty()) {
-            // Subscribers waiting for a project that had no event yet start, like everyone, with a snapshot.
-            StreamEvent sent = firstEvent ? StreamEvent.snapshot(view, null) : applied;
+            // Subscribers waiting for a project that had no event yet start, like everyone, with a snapshot. The
+            // history keeps bytes, not this object: an unwatched project's event needs none.
+            StreamEvent sent = firstEvent ? StreamEvent.snapshot(view, null)
+                    : StreamEvent.progress(event, json, statusChange);
             for (Subscriber subscriber : subscribers) {
                 out.deliver(subscriber, sent, late);
             }

@@ -1,5 +1,6 @@
 package io.stepprogress.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,7 +58,7 @@ public final class KeepAliveHttp implements AutoCloseable {
     }
 
     /** The body of the last {@link #exchange(byte[])}, read as JSON in place (no copy per answer). */
-    public <T> T readBody(com.fasterxml.jackson.databind.ObjectMapper json, Class<T> type) throws IOException {
+    public <T> T readBody(ObjectMapper json, Class<T> type) throws IOException {
         return json.readValue(kept, 0, keptLength, type);
     }
 

@@ -91,12 +91,7 @@ public final class Latency {
                 last--;
             }
             for (int s = 0; s + seconds - 1 <= last; s++) {
-                Histogram window = new Histogram(HIGHEST, 2);
-                for (int k = s; k < s + seconds; k++) {
-                    if (perSecond[k] != null) {
-                        window.add(perSecond[k]);
-                    }
-                }
+                Histogram window = merged(s, s + seconds);
                 if (window.getTotalCount() > 0) {
                     rows.add(new double[] {s, window.getTotalCount(), window.getValueAtPercentile(50) / 1000.0,
                             window.getValueAtPercentile(99) / 1000.0, window.getMaxValue() / 1000.0});
@@ -114,15 +109,22 @@ public final class Latency {
         if (perSecond == null) {
             return LatencySummary.EMPTY;
         }
-        Histogram merged = new Histogram(HIGHEST, 2);
+        Histogram merged;
         synchronized (perSecond) {
-            for (int s = Math.max(0, from); s < Math.min(to, perSecond.length); s++) {
-                if (perSecond[s] != null) {
-                    merged.add(perSecond[s]);
-                }
-            }
+            merged = merged(from, to);
         }
         return merged.getTotalCount() == 0 ? LatencySummary.EMPTY : LatencySummary.of(merged);
+    }
+
+    /** The seconds {@code from} (inclusive) to {@code to} (exclusive) in one histogram; the caller holds the lock. */
+    private Histogram merged(int from, int to) {
+        Histogram merged = new Histogram(HIGHEST, 2);
+        for (int s = Math.max(0, from); s < Math.min(to, perSecond.length); s++) {
+            if (perSecond[s] != null) {
+                merged.add(perSecond[s]);
+            }
+        }
+        return merged;
     }
 
     /** Per second: {second, count, p50 ms, p99 ms, max ms}; seconds without a value are left out. */
