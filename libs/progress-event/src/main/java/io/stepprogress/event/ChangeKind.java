@@ -18,9 +18,11 @@ public enum ChangeKind {
     /** The whole initialization was cancelled; {@code step} is null. */
     CANCELLED;
 
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     @JsonCreator

@@ -13,9 +13,11 @@ public enum InitializationStatus {
         return this == COMPLETED || this == FAILED || this == CANCELLED;
     }
 
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     @JsonCreator

@@ -12,9 +12,11 @@ public enum StepStatus {
         return this == COMPLETED || this == FAILED;
     }
 
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     @JsonCreator
