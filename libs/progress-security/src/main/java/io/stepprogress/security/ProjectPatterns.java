@@ -2,7 +2,9 @@ package io.stepprogress.security;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -16,6 +18,13 @@ public final class ProjectPatterns {
     public static final String PATTERN_RULE = "[A-Za-z0-9._*-]{1,64}";
     private static final Pattern RULE = Pattern.compile(PATTERN_RULE);
     public static final String EVERY_PROJECT = "*";
+    /**
+     * Compiled patterns by their text. Every authorized request reads its token's patterns, and compiling them each
+     * time was a visible part of a progress update's cost; a token's patterns are few and shared by its requests.
+     * Bounded: emptied when full, so a stream of distinct claims costs compiling, never memory.
+     */
+    private static final Map<List<String>, ProjectPatterns> COMPILED = new ConcurrentHashMap<>();
+    static final int COMPILED_LIMIT = 1_024;
     private static final ProjectPatterns ANY = of(EVERY_PROJECT);
 
     private final List<String> patterns;
@@ -34,6 +43,23 @@ public final class ProjectPatterns {
     /** @throws IllegalArgumentException when a pattern breaks {@link #PATTERN_RULE} */
     public static ProjectPatterns of(Collection<String> patterns) {
         List<String> copy = List.copyOf(patterns);
+        ProjectPatterns known = COMPILED.get(copy);
+        if (known != null) {
+            return known;
+        }
+        ProjectPatterns compiled = checkedAndCompiled(copy);
+        if (COMPILED.size() >= COMPILED_LIMIT) {
+            COMPILED.clear();
+        }
+        COMPILED.put(copy, compiled);
+        return compiled;
+    }
+
+    static int compiledHeld() {
+        return COMPILED.size();
+    }
+
+    private static ProjectPatterns checkedAndCompiled(List<String> copy) {
         for (String pattern : copy) {
             if (!RULE.matcher(pattern).matches()) {
                 throw new IllegalArgumentException("project pattern '" + pattern + "' must match " + PATTERN_RULE);

@@ -3,6 +3,7 @@ package io.stepprogress.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProjectPatternsTest {
@@ -49,5 +50,29 @@ class ProjectPatternsTest {
         assertThatThrownBy(() -> ProjectPatterns.of("a/b")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ProjectPatterns.of("")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ProjectPatterns.of("(.*)")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aTokensPatternsAreCompiledOnceAndStillCheckedEveryTimeTheyAreRefused() {
+        ProjectPatterns first = ProjectPatterns.of("team-*", "solo");
+
+        assertThat(ProjectPatterns.of(List.of("team-*", "solo"))).isSameAs(first);
+        assertThat(ProjectPatterns.of("solo", "team-*")).isNotSameAs(first).satisfies(p -> {
+            assertThat(p.allows("team-a")).isTrue();
+            assertThat(p.allows("other")).isFalse();
+        });
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> ProjectPatterns.of("ok", "a/b")).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void theCompiledPatternsHeldAreBounded() {
+        for (int i = 0; i < 3 * ProjectPatterns.COMPILED_LIMIT; i++) {
+            ProjectPatterns patterns = ProjectPatterns.of("bounded-" + i);
+
+            assertThat(patterns.allows("bounded-" + i)).isTrue();
+            assertThat(ProjectPatterns.compiledHeld()).isLessThanOrEqualTo(ProjectPatterns.COMPILED_LIMIT);
+        }
     }
 }
