@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,11 +17,12 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * Refuses a share of {@code POST /api/projects/{projectId}/steps/{step}/progress} with 503 and {@code Retry-After}
  * while the relay is behind or progress updates queue up ({@link ShedPolicy} per signal, the larger share wins), and
  * every one that would exceed {@code max-concurrent-updates} in flight.
- * It runs before matching, authentication and reading the body, on the I/O thread, so a refusal costs a fraction of
- * a write and frees the cores the accepted writes, the relay and the consumers need. Only progress updates: a newer
+ * It runs before matching, verifying the token and reading the body, on the I/O thread, so a refusal costs a fraction
+ * of a write and frees the cores the accepted writes, the relay and the consumers need. Only progress updates: a newer
  * one replaces a refused one, so the view catches up with the next update that gets through, while a status change
  * is never refused for load. A worker that must not lose even its last progress value sends it again after
- * {@code Retry-After}, as the progress client does. (Application scoped: REST filters are created while the
+ * {@code Retry-After}, as the progress client does. A request without an {@code Authorization} header is not shed:
+ * it gets its 401, which costs less than a refusal's bookkeeping. (Application scoped: REST filters are created while the
  * application is built, before configuration exists; the proxy creates this bean at startup instead.)
  */
 @ApplicationScoped
@@ -71,7 +73,9 @@ public class ProgressUpdateShedding {
     @ServerRequestFilter(preMatching = true)
     public void shedWhenBehind(RoutingContext context) {
         if (!enabled || context.request().method() != HttpMethod.POST
-                || !isProgressUpdate(context.request().path())) {
+                || !isProgressUpdate(context.request().path())
+                || context.request().getHeader(HttpHeaders.AUTHORIZATION) == null) {
+            // Without credentials the answer is 401 whatever the load, and it costs no signature check.
             return;
         }
         long arrived = System.nanoTime();

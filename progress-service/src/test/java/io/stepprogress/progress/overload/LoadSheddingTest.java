@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
@@ -68,11 +69,24 @@ class LoadSheddingTest {
     }
 
     @Test
-    void aRefusalComesBeforeTheTokenAndTheBodyAreRead() {
+    void aRefusalComesBeforeTheTokenIsVerifiedAndTheBodyRead() {
         awaitSheddingEveryUpdate();
-        io.restassured.RestAssured.given().contentType(ContentType.JSON).body("not even json")
+        io.restassured.RestAssured.given().contentType(ContentType.JSON).header("Authorization", "Bearer not-a-jwt")
+                .body("not even json")
                 .post("/api/projects/{p}/steps/{s}/progress", newProjectId("shed"), "a").then()
                 .statusCode(503).contentType("application/problem+json");
+    }
+
+    @Test
+    void aRequestWithoutATokenGetsIts401UnderLoadToo() {
+        awaitSheddingEveryUpdate();
+        double shedBefore = registry.get("progress.overload.shed").counter().count();
+
+        io.restassured.RestAssured.given().contentType(ContentType.JSON).body("{\"progress\":40}")
+                .post("/api/projects/{p}/steps/{s}/progress", newProjectId("shed"), "a").then()
+                .statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", startsWith("Bearer"));
+        assertThat(registry.get("progress.overload.shed").counter().count()).isEqualTo(shedBefore);
     }
 
     /** Events relayed in two windows make the first window's quickest event a backlog above zero. */
