@@ -1,13 +1,20 @@
 package io.stepprogress.event;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.BeanProperty;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.ContextualDeserializer;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.ContextualSerializer;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import com.fasterxml.jackson.datatype.jsr310.ser.InstantSerializer;
@@ -22,7 +29,7 @@ import java.time.LocalDate;
  * load the formatter's parsing was most of what the consumers spent on an event (its field maps, its resolver), and
  * its printing a visible part of progress-service's outbox write. The output is exactly {@link Instant#toString()};
  * whatever the fast path does not read (an offset other than {@code Z}, a number, a year outside 0000–9999, a leap
- * second) goes to jackson-datatype-jsr310, which reads it as before.
+ * second) goes to jackson-datatype-jsr310, which reads it as before, and so does any {@code @JsonFormat} on an instant.
  */
 public final class IsoInstants {
 
@@ -148,10 +155,20 @@ public final class IsoInstants {
         return value;
     }
 
-    /** As jsr310's {@link InstantSerializer} when dates are written as text, which the contract does. */
-    static final class Writer extends StdSerializer<Instant> {
+    /**
+     * As jsr310's {@link InstantSerializer} when dates are written as text, which the contract does; jsr310's own for
+     * timestamps and wherever a {@code @JsonFormat} (or a mapper's format override) asks for another form.
+     */
+    static final class Writer extends StdSerializer<Instant> implements ContextualSerializer {
         Writer() {
             super(Instant.class);
+        }
+
+        @Override
+        public JsonSerializer<?> createContextual(SerializerProvider provider, BeanProperty property)
+                throws JsonMappingException {
+            return isPlain(findFormatOverrides(provider, property, Instant.class)) ? this
+                    : InstantSerializer.INSTANCE.createContextual(provider, property);
         }
 
         @Override
@@ -165,7 +182,18 @@ public final class IsoInstants {
     }
 
     /** The fast path for the contract's form; jsr310's {@link InstantDeserializer} for anything else. */
-    static final class Reader extends JsonDeserializer<Instant> {
+    static final class Reader extends StdScalarDeserializer<Instant> implements ContextualDeserializer {
+        Reader() {
+            super(Instant.class);
+        }
+
+        @Override
+        public JsonDeserializer<?> createContextual(DeserializationContext ctxt, BeanProperty property)
+                throws JsonMappingException {
+            return isPlain(findFormatOverrides(ctxt, property, Instant.class)) ? this
+                    : InstantDeserializer.INSTANT.createContextual(ctxt, property);
+        }
+
         @Override
         public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             if (p.hasToken(JsonToken.VALUE_STRING)) {
@@ -176,10 +204,9 @@ public final class IsoInstants {
             }
             return InstantDeserializer.INSTANT.deserialize(p, ctxt);
         }
+    }
 
-        @Override
-        public Class<?> handledType() {
-            return Instant.class;
-        }
+    private static boolean isPlain(JsonFormat.Value format) {
+        return format == null || format.equals(JsonFormat.Value.empty());
     }
 }

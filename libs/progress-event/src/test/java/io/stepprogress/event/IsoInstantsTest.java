@@ -2,6 +2,7 @@ package io.stepprogress.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -91,5 +92,24 @@ class IsoInstantsTest {
                         .writeValueAsString(instant));
         assertThat(EventJson.write(EventJsonTest.sample()))
                 .isEqualTo(JSR310.writeValueAsString(EventJsonTest.sample()));
+    }
+
+    record AsNumber(@JsonFormat(shape = JsonFormat.Shape.NUMBER) Instant at) {
+    }
+
+    record AsPattern(@JsonFormat(pattern = "yyyy/MM/dd HH:mm", timezone = "UTC") Instant at) {
+    }
+
+    @Test
+    void aJsonFormatOnAnInstantIsHonouredAsJsr310HonoursIt() throws Exception {
+        ObjectMapper contract = EventJson.configure(new ObjectMapper());
+        Instant at = Instant.parse("2026-11-30T09:08:00Z");
+
+        for (Object value : new Object[] {new AsNumber(at), new AsPattern(at)}) {
+            String json = contract.writeValueAsString(value);
+
+            assertThat(json).isEqualTo(JSR310.writeValueAsString(value)).doesNotContain("2026-11-30T09:08:00Z");
+            assertThat(contract.readValue(json, value.getClass())).isEqualTo(value);
+        }
     }
 }
