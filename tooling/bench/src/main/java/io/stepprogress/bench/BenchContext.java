@@ -262,6 +262,15 @@ public final class BenchContext {
                 "waiting for the stack to settle after the previous scenario: %.2f cores");
     }
 
+    /**
+     * Before {@code idle}: a stack just off a load still compiles and collects (at `547b86d`, `idle` right after the
+     * warm-up read 0.060 cores, progress-service 0.032; on the same stack later, 0.032 and 0.015).
+     */
+    void awaitStackAtRest(Duration limit) {
+        awaitUnder(limit, 5_000, 0.1, u -> Report.inStack(u.name()), "stack at rest: %.2f cores",
+                "waiting for the stack to come to rest: %.2f cores");
+    }
+
     /** Samples window after window until the chosen processes use under {@code cores}, for at most {@code limit}. */
     private void awaitUnder(Duration limit, long windowMillis, double cores,
                             java.util.function.Predicate<ProcessSampler.Usage> chosen, String done, String waiting) {

@@ -45,7 +45,7 @@ public final class BenchOptions {
                          delivery p99 during the overload, time back to steady (--p99-limit), and whether
                          every stream ends on its project's final view with every status change delivered
                          (merged progress events are accepted)
-              all        idle, floor, get, steady, ramp, overload, fanout, recovery
+              all        idle, get, steady, ramp, overload, fanout, recovery, floor
             targets (loopback only unless --allow-remote):
               --progress-url URL        http://127.0.0.1:8081
               --notifier-url URL        http://127.0.0.1:8080
