@@ -263,8 +263,8 @@ public final class BenchContext {
     }
 
     /**
-     * Before {@code idle}: a stack just off a load still compiles and collects (at `547b86d`, `idle` right after the
-     * warm-up read 0.060 cores, progress-service 0.032; on the same stack later, 0.032 and 0.015).
+     * Before {@code idle}: a stack just off a load is not at rest yet (at `547b86d`, `idle` right after the warm-up read
+     * 0.060 cores, progress-service 0.032; on the same stack minutes later, 0.032 and 0.015).
      */
     void awaitStackAtRest(Duration limit) {
         awaitUnder(limit, 5_000, 0.1, u -> Report.inStack(u.name()), "stack at rest: %.2f cores",

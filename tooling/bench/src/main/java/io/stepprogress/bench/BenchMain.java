@@ -16,10 +16,10 @@ import java.util.List;
 public final class BenchMain {
 
     /**
-     * The floor last: its JDBC phase writes over 100,000 transactions, and PostgreSQL's work after them (vacuuming
-     * the tables the write path updated, a checkpoint) is not visible when the next scenario starts, so it landed in
-     * it. After the floor, `steady` at `547b86d` had PostgreSQL at 0.6 cores for its first 30 s at 125–500
-     * updates/s (0.3 after) and an e2e p99 of 73 ms; `steady` alone on the same stack minutes later: 7.7 ms.
+     * The floor last: its JDBC phase writes over 100,000 transactions, and PostgreSQL's work after them (vacuum, a
+     * checkpoint) does not show when the next scenario starts. Run second at `547b86d`, the `steady` after it had
+     * PostgreSQL at 0.6 cores for its first 30 s (0.3 after) and an e2e p99 of 73 ms, 7.7 ms alone minutes later; not
+     * certainly the floor's doing, but last it can land in no other scenario (and the floor measures after them).
      */
     static final List<String> ALL = List.of("idle", "get", "steady", "ramp", "overload", "fanout", "recovery",
             "floor");
