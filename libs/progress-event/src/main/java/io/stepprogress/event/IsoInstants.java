@@ -34,6 +34,9 @@ import java.time.LocalDate;
 public final class IsoInstants {
 
     private static final int SECONDS_PER_DAY = 86_400;
+    /** The days {@link Instant#toString()} writes with a four-digit year, as {@link #format} does. */
+    private static final long MIN_DAY = LocalDate.of(0, 1, 1).toEpochDay();
+    private static final long MAX_DAY = LocalDate.of(9999, 12, 31).toEpochDay();
     private static final int[] NANO_SCALE = {100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1};
 
     private IsoInstants() {
@@ -119,8 +122,6 @@ public final class IsoInstants {
                 return null;
             }
             nanos = value * NANO_SCALE[fraction - 1];
-        } else if (length != 20) {
-            return null;
         }
         long day;
         try {
@@ -130,9 +131,6 @@ public final class IsoInstants {
         }
         return Instant.ofEpochSecond(day * SECONDS_PER_DAY + hour * 3600L + minute * 60L + second, nanos);
     }
-
-    private static final long MIN_DAY = LocalDate.of(0, 1, 1).toEpochDay();
-    private static final long MAX_DAY = LocalDate.of(9999, 12, 31).toEpochDay();
 
     private static int digits(char[] out, int at, int value, int width) {
         for (int i = at + width - 1; i >= at; i--) {
