@@ -27,6 +27,7 @@ public final class SseStreamParser {
     private static final int MAX_HEADER_BYTES = 16 * 1024;
     private static final int MAX_KEPT_LINE = 256;
     private static final int MAX_DATA_BYTES = 1 << 20;
+    private static final byte[] LF = {'\n'};
 
     private enum Phase { HEADERS, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, IDENTITY, DONE }
 
@@ -48,20 +49,27 @@ public final class SseStreamParser {
     private String id;
     private int dataBytes;
     private boolean hasData;
-    /** When kept ({@link #keepData}): the data of the frame being dispatched, lines joined by LF. */
-    private StringBuilder data;
-    private java.io.ByteArrayOutputStream dataLine;
+    /*
+     * When kept (keepData): the current line whole, and the data of the frame being dispatched (its data lines'
+     * values joined by LF), as bytes decoded only when asked for. Plain arrays: a ByteArrayOutputStream, written a
+     * byte at a time under its lock and decoded line by line, made keeping the data 14 times the cost of parsing
+     * (33 against 2.4 us for a 1.5 KB frame), on the two cores the measured stack runs on.
+     */
+    private byte[] fullLine;
+    private int fullLineLength;
+    private byte[] data;
+    private int dataLength;
 
     /** Keeps each frame's data, readable with {@link #data()} while its frame is dispatched (overload checks). */
     public SseStreamParser keepData() {
-        data = new StringBuilder();
-        dataLine = new java.io.ByteArrayOutputStream();
+        fullLine = new byte[MAX_KEPT_LINE];
+        data = new byte[MAX_KEPT_LINE];
         return this;
     }
 
     /** The data of the frame being dispatched; null unless {@link #keepData} was called. */
     public String data() {
-        return data == null ? null : data.toString();
+        return data == null ? null : new String(data, 0, dataLength, StandardCharsets.UTF_8);
     }
 
     public int status() {
@@ -196,8 +204,11 @@ public final class SseStreamParser {
         if (lineLength < MAX_KEPT_LINE) {
             line[lineLength++] = b;
         }
-        if (dataLine != null && dataLine.size() < MAX_DATA_BYTES) {
-            dataLine.write(b);
+        if (fullLine != null && fullLineLength < MAX_DATA_BYTES) {
+            if (fullLineLength == fullLine.length) {
+                fullLine = java.util.Arrays.copyOf(fullLine, Math.min(MAX_DATA_BYTES, fullLine.length * 2));
+            }
+            fullLine[fullLineLength++] = b;
         }
         lineTotal++;
     }
@@ -211,16 +222,16 @@ public final class SseStreamParser {
             id = null;
             dataBytes = 0;
             hasData = false;
-            if (data != null) {
-                data.setLength(0);
-            }
+            dataLength = 0;
         } else if (line[0] != ':') {
             if (startsWith("data:")) {
                 dataBytes += lineTotal - 5 - (lineLength > 5 && line[5] == ' ' ? 1 : 0);
                 if (data != null) {
-                    String text = dataLine.toString(StandardCharsets.UTF_8);
-                    data.append(hasData ? "\n" : "")
-                            .append(text.substring(text.length() > 5 && text.charAt(5) == ' ' ? 6 : 5));
+                    int from = fullLineLength > 5 && fullLine[5] == ' ' ? 6 : 5;
+                    if (hasData) {
+                        appendData(LF, 0, 1);
+                    }
+                    appendData(fullLine, from, Math.max(0, fullLineLength - from));
                 }
                 hasData = true;
             } else if (startsWith("event:")) {
@@ -231,9 +242,19 @@ public final class SseStreamParser {
         }
         lineLength = 0;
         lineTotal = 0;
-        if (dataLine != null) {
-            dataLine.reset();
+        fullLineLength = 0;
+    }
+
+    private void appendData(byte[] bytes, int from, int length) {
+        int kept = Math.min(length, MAX_DATA_BYTES - dataLength);
+        if (kept <= 0) {
+            return;
         }
+        if (dataLength + kept > data.length) {
+            data = java.util.Arrays.copyOf(data, Math.max(dataLength + kept, Math.min(MAX_DATA_BYTES, data.length * 2)));
+        }
+        System.arraycopy(bytes, from, data, dataLength, kept);
+        dataLength += kept;
     }
 
     private boolean startsWith(String field) {

@@ -124,4 +124,25 @@ class SseStreamParserTest {
         assertThat(data).containsExactly("snapshot 3 {\"a\":1}", "progress 4 {\"b\":\n2}");
         assertThat(new SseStreamParser().data()).isNull();
     }
+
+    @Test
+    void keptDataLongerThanALineBufferAndSplitAcrossReadsArrivesWhole() {
+        String value = "{\"message\":\"" + "élan ✓ ".repeat(700) + "\"}";
+        String stream = HEAD + chunk("event: progress\nid: 7\ndata: " + value + "\ndata:" + value + "\n\n")
+                + chunk("event: progress\nid: 8\ndata: short\n\n");
+        byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
+        SseStreamParser parser = new SseStreamParser().keepData();
+        List<String> data = new ArrayList<>();
+        SseStreamParser.Listener listener = new Recorder() {
+            @Override
+            public void frame(String event, String id, int dataBytes) {
+                data.add(id + " " + parser.data());
+            }
+        };
+        for (int from = 0; from < bytes.length; from += 97) {
+            parser.feed(java.util.Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + 97)), listener);
+        }
+
+        assertThat(data).containsExactly("7 " + value + "\n" + value, "8 short");
+    }
 }
