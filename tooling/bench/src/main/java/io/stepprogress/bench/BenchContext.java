@@ -262,13 +262,18 @@ public final class BenchContext {
                 "waiting for the stack to settle after the previous scenario: %.2f cores");
     }
 
+    /** What {@link #awaitStackAtRest} waits for: the stack under this many cores over a window, within a limit. */
+    static final double AT_REST_CORES = 0.1;
+    static final Duration AT_REST_WINDOW = Duration.ofSeconds(5);
+    static final Duration AT_REST_LIMIT = Duration.ofSeconds(60);
+
     /**
      * Before {@code idle}: a stack just off a load is not at rest yet (at `547b86d`, `idle` right after the warm-up read
      * 0.060 cores, progress-service 0.032; on the same stack minutes later, 0.032 and 0.015).
      */
-    void awaitStackAtRest(Duration limit) {
-        awaitUnder(limit, 5_000, 0.1, u -> Report.inStack(u.name()), "stack at rest: %.2f cores",
-                "waiting for the stack to come to rest: %.2f cores");
+    void awaitStackAtRest() {
+        awaitUnder(AT_REST_LIMIT, AT_REST_WINDOW.toMillis(), AT_REST_CORES, u -> Report.inStack(u.name()),
+                "stack at rest: %.2f cores", "waiting for the stack to come to rest: %.2f cores");
     }
 
     /** Samples window after window until the chosen processes use under {@code cores}, for at most {@code limit}. */

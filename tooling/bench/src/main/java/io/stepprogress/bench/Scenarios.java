@@ -364,8 +364,10 @@ final class Scenarios {
         Report report = new Report("idle", f("the whole stack with no load for %d s", duration.toSeconds()));
         report.parameters.put("duration", duration.toSeconds() + " s");
         report.parameters.put("load", "none: no writes, no SSE streams, no Kafka tail, no scrapes");
-        report.parameters.put("before", "waits (at most 60 s) until the stack has used under 0.1 cores for 5 s");
-        b.awaitStackAtRest(Duration.ofSeconds(60));
+        report.parameters.put("before", f("waits (at most %d s) until the stack has used under %s cores for %d s",
+                BenchContext.AT_REST_LIMIT.toSeconds(), BenchContext.AT_REST_CORES,
+                BenchContext.AT_REST_WINDOW.toSeconds()));
+        b.awaitStackAtRest();
         BenchContext.log("idle: measuring the stack's CPU with no load for %d s", duration.toSeconds());
         FlightRecordings recordings = b.startFlightRecordings();
         SideMeasurements measurements = SideMeasurements.start(b, recordings);
