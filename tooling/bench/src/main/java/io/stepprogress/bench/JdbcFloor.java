@@ -49,13 +49,17 @@ public final class JdbcFloor implements AutoCloseable {
             + "finished_at, run FROM bench_initialization WHERE project_id = ? FOR UPDATE;\n"
             + "SELECT name, label, weight, status, progress, message, started_at, updated_at "
             + "FROM bench_initialization_step WHERE project_id = ? ORDER BY position";
-    /** The state changes, the outbox insert and the delete (last, with its slot check), in one round trip. */
+    /**
+     * The state changes, the outbox insert and the delete (last, with its slot check, planned without sequential
+     * scans as OutboxWriter plans it), in one round trip.
+     */
     private static final String WRITE = "UPDATE bench_initialization SET status = ?, sequence = ?, message = ?, "
             + "reason = ?, started_at = ?, updated_at = ?, finished_at = ?, run = ? WHERE project_id = ?;\n"
             + "UPDATE bench_initialization_step SET status = ?, progress = ?, message = ?, started_at = ?, "
             + "updated_at = ? WHERE project_id = ? AND name = ?;\n"
             + "INSERT INTO bench_outbox_event (id, aggregatetype, aggregateid, type, payload, occurred_at, traceparent) "
             + "VALUES (?, ?, ?, ?, ?::jsonb, ?, ?);\n"
+            + "SET LOCAL enable_seqscan = off;\n"
             + "DELETE FROM bench_outbox_event WHERE id = ? AND EXISTS (SELECT 1 FROM pg_replication_slots "
             + "WHERE slot_name = ? AND database = current_database() AND confirmed_flush_lsn IS NOT NULL "
             + "AND coalesce(wal_status, '') <> 'lost')";
@@ -270,7 +274,7 @@ public final class JdbcFloor implements AutoCloseable {
             write.setString(25, SLOT);
             write.execute();
             int deleted = 0;
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 5; i++) {
                 deleted = write.getUpdateCount();
                 write.getMoreResults();
             }
