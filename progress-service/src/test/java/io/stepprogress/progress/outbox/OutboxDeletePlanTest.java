@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 class OutboxDeletePlanTest {
 
     private static final int UPDATES = 12; // more than the driver's five executions before it prepares on the server
+    /** One of the outbox's scan counters: every delete adds one to either. */
+    private static final String SCANS = "SELECT coalesce(%s, 0) FROM pg_stat_user_tables WHERE relname = 'outbox_event'";
 
     @Test
     void afterAVacuumEmptiedTheOutboxEveryDeleteUsesThePrimaryKey() throws SQLException {
@@ -51,8 +53,6 @@ class OutboxDeletePlanTest {
                     .as("deletes that scanned the whole outbox").isZero();
         }
     }
-
-    private static final String SCANS = "SELECT coalesce(%s, 0) FROM pg_stat_user_tables WHERE relname = 'outbox_event'";
 
     private static long single(Statement sql, String query) throws SQLException {
         try (ResultSet row = sql.executeQuery(query)) {

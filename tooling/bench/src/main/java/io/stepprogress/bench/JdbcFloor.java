@@ -63,6 +63,8 @@ public final class JdbcFloor implements AutoCloseable {
             + "DELETE FROM bench_outbox_event WHERE id = ? AND EXISTS (SELECT 1 FROM pg_replication_slots "
             + "WHERE slot_name = ? AND database = current_database() AND confirmed_flush_lsn IS NOT NULL "
             + "AND coalesce(wal_status, '') <> 'lost')";
+    /** WRITE's results, one per statement: the delete's update count is the last. */
+    private static final int WRITE_STATEMENTS = WRITE.split(";\n").length;
     /** progress-service's replication slot (its default {@code progress.relay.slot-name}). */
     private static final String SLOT = "progress_outbox";
 
@@ -274,7 +276,7 @@ public final class JdbcFloor implements AutoCloseable {
             write.setString(25, SLOT);
             write.execute();
             int deleted = 0;
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < WRITE_STATEMENTS; i++) {
                 deleted = write.getUpdateCount();
                 write.getMoreResults();
             }

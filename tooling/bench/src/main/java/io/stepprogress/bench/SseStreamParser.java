@@ -2,6 +2,7 @@ package io.stepprogress.bench;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -124,7 +125,7 @@ public final class SseStreamParser {
             if (header.length >= MAX_HEADER_BYTES) {
                 throw new IllegalStateException("response headers longer than " + MAX_HEADER_BYTES + " bytes");
             }
-            header = java.util.Arrays.copyOf(header, header.length * 2);
+            header = Arrays.copyOf(header, header.length * 2);
         }
         header[headerLength++] = b;
         if (b == '\n' && headerLength >= 4 && header[headerLength - 2] == '\r' && header[headerLength - 3] == '\n'
@@ -206,7 +207,7 @@ public final class SseStreamParser {
         }
         if (lineLength < lineCap) {
             if (lineLength == line.length) {
-                line = java.util.Arrays.copyOf(line, Math.min(lineCap, line.length * 2));
+                line = Arrays.copyOf(line, Math.min(lineCap, line.length * 2));
             }
             line[lineLength++] = b;
         }
@@ -250,7 +251,7 @@ public final class SseStreamParser {
             return;
         }
         if (dataLength + kept > data.length) {
-            data = java.util.Arrays.copyOf(data, Math.max(dataLength + kept, Math.min(MAX_DATA_BYTES, data.length * 2)));
+            data = Arrays.copyOf(data, Math.max(dataLength + kept, Math.min(MAX_DATA_BYTES, data.length * 2)));
         }
         System.arraycopy(bytes, from, data, dataLength, kept);
         dataLength += kept;
