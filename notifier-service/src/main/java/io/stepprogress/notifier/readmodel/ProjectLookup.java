@@ -54,11 +54,14 @@ public class ProjectLookup {
         if (held.isPresent() || !source.configured()) {
             return held;
         }
+        long asked = readModel.lastSequence(projectId);
         try {
             Optional<InitializationView> fetched = source.fetch(projectId);
-            fetched.ifPresent(readModel::seed);
-            // A live event may have overtaken the fetch: what is held now is at least as new.
-            return readModel.view(projectId).or(() -> fetched);
+            fetched.ifPresent(view -> readModel.seed(view, asked));
+            // Live events may have overtaken the fetch (and then it is not kept): the newer of the two is served.
+            Optional<InitializationView> now = readModel.view(projectId);
+            return fetched.isPresent() && now.map(v -> v.sequence() < fetched.get().sequence()).orElse(true)
+                    ? fetched : now;
         } catch (ProgressSource.Unavailable e) {
             LOG.warnf("cannot fetch project %s from progress-service: %s", projectId, e.getMessage());
             throw new NotCaughtUp("project " + projectId + " is not in this instance's memory and progress-service "
@@ -67,22 +70,21 @@ public class ProjectLookup {
     }
 
     /**
-     * Fetches the project in the background when a source is configured (one fetch per project at a time); a
-     * newer view reaches the project's subscribers as a snapshot. For streams, which must not block.
+     * Fetches the project in the background when a source is configured (one fetch per project at a time), then
+     * runs {@code then} with what progress-service said (on a worker thread). For streams, which must not block.
+     * A newer view reaches the project's subscribers as a snapshot, unless events arrived since the project held
+     * {@code heldWhenAsked} (the sequence a new subscriber started at): those subscribers get every event after
+     * it from the topic instead, none skipped (see {@link ProjectReadModel#seed(InitializationView, long)}).
      */
-    public void refresh(String projectId) {
-        refresh(projectId, truth -> { });
-    }
-
-    /** {@link #refresh(String)}, then {@code then} with what progress-service said (on a worker thread). */
-    public void refresh(String projectId, java.util.function.Consumer<Optional<InitializationView>> then) {
+    public void refresh(String projectId, long heldWhenAsked,
+                        java.util.function.Consumer<Optional<InitializationView>> then) {
         if (!source.configured() || !fetching.add(projectId)) {
             return;
         }
         Infrastructure.getDefaultWorkerPool().execute(() -> {
             try {
                 Optional<InitializationView> truth = source.fetch(projectId);
-                truth.ifPresent(readModel::seed);
+                truth.ifPresent(view -> readModel.seed(view, heldWhenAsked));
                 then.accept(truth);
             } catch (ProgressSource.Unavailable | IllegalArgumentException e) {
                 LOG.warnf("cannot fetch project %s from progress-service: %s", projectId, e.getMessage());

@@ -185,15 +185,23 @@ public class ProjectReadModel {
 
     /**
      * A current view from the source of truth (see {@link ProjectStream#seed}); dropped unless newer than what
-     * is held, like an event.
+     * is held, like an event. For the start-up load, which no event overtakes.
      */
     public void seed(InitializationView view) {
+        seed(view, Long.MAX_VALUE);
+    }
+
+    /**
+     * A view fetched on demand, asked while the project held {@code heldWhenAsked} ({@link #lastSequence}): kept
+     * like {@link #seed(InitializationView)} unless events arrived meanwhile (see {@link ProjectStream#seed}).
+     */
+    public void seed(InitializationView view, long heldWhenAsked) {
         Deliveries out = new Deliveries();
         ProjectStream stream;
         ProjectStream.Outcome outcome;
         do {
             stream = stream(view.projectId());
-            outcome = stream.seed(view, out);
+            outcome = stream.seed(view, heldWhenAsked, out);
         } while (outcome == ProjectStream.Outcome.EVICTED);
         if (outcome == ProjectStream.Outcome.APPLIED) {
             touch(stream);
@@ -248,14 +256,17 @@ public class ProjectReadModel {
                 .limit(limit).toList();
     }
 
-    public void subscribe(String projectId, Subscriber subscriber, OptionalLong lastEventId) {
+    /** @return the sequence the subscriber starts at: what the project held when it was registered */
+    public long subscribe(String projectId, Subscriber subscriber, OptionalLong lastEventId) {
         Deliveries out = new Deliveries();
+        long held;
         // An evicted stream refuses the subscriber, which then takes the project's new one.
-        while (!stream(projectId).subscribe(subscriber, lastEventId, out)) {
+        while ((held = stream(projectId).subscribe(subscriber, lastEventId, out)) == ProjectStream.EVICTED_STREAM) {
             Thread.onSpinWait();
         }
         out.flush();
         enforceBudget();
+        return held;
     }
 
     public void unsubscribe(String projectId, Subscriber subscriber) {

@@ -23,7 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ProjectStream {
 
     /** What {@link #accept} or {@link #seed} did. */
-    enum Outcome { APPLIED, DUPLICATE_OR_STALE, APPLIED_AFTER_GAP, EVICTED }
+    enum Outcome { APPLIED, DUPLICATE_OR_STALE, APPLIED_AFTER_GAP, OVERTAKEN, EVICTED }
+
+    /** What {@link #subscribe} returns when this stream was evicted. */
+    static final long EVICTED_STREAM = -1;
 
     /** What {@link #accept} did with an event, and whether it changed a status (see {@link StreamEvent}). */
     record Applied(Outcome outcome, boolean statusChange) {
@@ -113,14 +116,22 @@ final class ProjectStream {
      * A current view read from the source of truth (start-up load, on-demand fetch): state only, no event.
      * Kept only when newer than what is held; history restarts after it, since the events before it are not
      * here to replay.
+     * <p>
+     * A fetch asked while this stream held {@code heldWhenAsked} is overtaken when events arrived since: the
+     * topic is live for the project and brings the rest, in order, while a snapshot now would skip the events
+     * still on their way for every open stream (and cut the history a resume replays). The start-up load, which
+     * no event can overtake, passes {@link Long#MAX_VALUE}.
      */
-    synchronized Outcome seed(InitializationView current, Deliveries out) {
+    synchronized Outcome seed(InitializationView current, long heldWhenAsked, Deliveries out) {
         if (evicted) {
             return Outcome.EVICTED;
         }
         // Subscribers of a dropped view are at droppedSequence: the same view again restores the state for
         // reads, but is not sent to them twice.
         long held = view == null ? droppedSequence : view.sequence();
+        if (held > heldWhenAsked) {
+            return Outcome.OVERTAKEN;
+        }
         if (current.sequence() < held || (view != null && current.sequence() == held)) {
             return Outcome.DUPLICATE_OR_STALE;
         }
@@ -143,15 +154,17 @@ final class ProjectStream {
      * after {@code lastEventId} when they are all still held, else a snapshot (marked not resumed when a
      * last id was given), or nothing while the project has no event yet.
      *
-     * @return false, registering nothing, when this stream was evicted: subscribe to the project's new one
+     * @return the sequence held at registration ({@link #lastSequence}), where the subscriber starts; or
+     *         {@link #EVICTED_STREAM}, registering nothing, when this stream was evicted: subscribe to the
+     *         project's new one
      */
-    synchronized boolean subscribe(Subscriber subscriber, OptionalLong lastEventId, Deliveries out) {
+    synchronized long subscribe(Subscriber subscriber, OptionalLong lastEventId, Deliveries out) {
         if (evicted) {
-            return false;
+            return EVICTED_STREAM;
         }
         subscribers.add(subscriber);
         if (view == null) {
-            return true;
+            return droppedSequence;
         }
         List<StreamEvent> missed = lastEventId.isPresent() ? missedAfter(lastEventId.getAsLong()) : null;
         if (missed != null) {
@@ -166,7 +179,7 @@ final class ProjectStream {
             out.deliver(subscriber, StreamEvent.snapshot(view, lastEventId.isPresent() ? Boolean.FALSE : null),
                     false);
         }
-        return true;
+        return view.sequence();
     }
 
     synchronized void unsubscribe(Subscriber subscriber) {

@@ -110,14 +110,14 @@ public class SseRoutes {
         long after = lastEventId.orElse(0);
         open(request, token, self -> {
             self.resumeAfter(after);
-            readModel.subscribe(projectId, self, lastEventId);
+            long subscribedAt = readModel.subscribe(projectId, self, lastEventId);
             long held = lookup.held(projectId);
             if (held == 0 || held < after) {
                 // Not held, or older than what the client has seen: ask progress-service (when configured) instead
                 // of waiting for the project's next event, which may never come. When even the source of truth
                 // is behind the client's id, that id was never issued for this project: start it over with a
                 // snapshot marked not resumed, as for any id that cannot be placed.
-                lookup.refresh(projectId, truth -> {
+                lookup.refresh(projectId, subscribedAt, truth -> {
                     if (truth.isPresent() && truth.get().sequence() < after) {
                         self.restart(() -> readModel.subscribe(projectId, self, OptionalLong.of(-1)));
                     }

@@ -2,6 +2,7 @@ package io.stepprogress.notifier.readmodel;
 
 import static io.stepprogress.notifier.support.Subscribers.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
@@ -103,6 +104,37 @@ class BootstrapFromSourceTest {
         source.fail(flaky);
         given().get("/api/projects/{p}/progress", flaky).then().statusCode(503)
                 .contentType("application/problem+json").header("Retry-After", notNullValue());
+    }
+
+    /**
+     * A stream's fetch answered after live events arrived must not jump its subscriber over the events still on
+     * their way (the end-to-end test once saw 4 sequences skipped that no merge accounted for): they come from
+     * the topic, in order, and the answer is not kept.
+     */
+    @Test
+    void aFetchOvertakenByLiveEventsSkipsNoneOfThem() {
+        await().atMost(WAIT).untilAsserted(() -> RestAssured.given().get(readiness).then().statusCode(200));
+        Events.Run run = Events.plan("boot-race-" + UUID.randomUUID().toString().substring(0, 8), "a");
+        StepProgressUpdated first = run.initialized();
+        List<StepProgressUpdated> onTheirWay = List.of(run.progress("a", 10), run.progress("a", 20),
+                run.progress("a", 30));
+        String fetch = "GET /api/projects/" + run.projectId() + "/progress";
+        source.know(onTheirWay.get(2).initialization()); // progress-service holds sequence 4 already
+        source.hold(run.projectId());
+        try (SseClient client = Subscribers.stream(URI.create(base + "api/projects/" + run.projectId()
+                + "/events"))) {
+            // Not held: the stream asks progress-service, whose answer waits while the first event comes live.
+            await().atMost(WAIT).until(() -> source.requests().contains(fetch));
+            EventPublisher.publishAll(List.of(first));
+            await().atMost(WAIT).until(() -> client.frames().stream().anyMatch(f -> "1".equals(f.id())));
+            source.release(run.projectId());
+            await().atMost(WAIT).until(() -> source.answered().contains(fetch));
+
+            EventPublisher.publishAll(onTheirWay);
+            await().atMost(WAIT).until(() -> client.frames().stream().anyMatch(f -> "4".equals(f.id())));
+            assertThat(client.frames()).extracting(SseClient.SseFrame::event, SseClient.SseFrame::id).containsExactly(
+                    tuple("snapshot", "1"), tuple("progress", "2"), tuple("progress", "3"), tuple("progress", "4"));
+        }
     }
 
     public static class WithSource implements QuarkusTestProfile {

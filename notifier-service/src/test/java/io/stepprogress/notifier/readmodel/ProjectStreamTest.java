@@ -3,9 +3,11 @@ package io.stepprogress.notifier.readmodel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stepprogress.event.EventJson;
+import io.stepprogress.event.InitializationView;
 import io.stepprogress.event.StepProgressUpdated;
 import io.stepprogress.testkit.Events;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -153,8 +155,48 @@ class ProjectStreamTest {
 
         assertThat(accept(run.progress("a", 1)).outcome()).isEqualTo(ProjectStream.Outcome.EVICTED);
         assertThat(stream.subscribe(new ReadModels.RecordingSubscriber(), OptionalLong.empty(), new Deliveries()))
-                .isFalse();
+                .isEqualTo(ProjectStream.EVICTED_STREAM);
         assertThat(total.get()).as("its bytes left the total").isEqualTo(-ProjectStream.STREAM_OVERHEAD);
+    }
+
+    @Test
+    void aFetchOvertakenByLiveEventsIsNotKeptSoNoSubscriberSkipsThem() {
+        ReadModels.RecordingSubscriber subscriber = subscribe(OptionalLong.empty());
+        long askedAt = stream.lastSequence(); // 0: nothing held, so the stream's view is fetched
+        StepProgressUpdated first = run.initialized();
+        List<StepProgressUpdated> onTheirWay = List.of(run.progress("a", 10), run.progress("a", 20));
+        accept(first); // live, while progress-service answers the fetch
+
+        assertThat(seed(onTheirWay.get(1).initialization(), askedAt)).isEqualTo(ProjectStream.Outcome.OVERTAKEN);
+        onTheirWay.forEach(this::accept);
+
+        assertThat(subscriber.events()).extracting(StreamEvent::kind, StreamEvent::sequence).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(StreamEvent.Kind.SNAPSHOT, 1L),
+                org.assertj.core.groups.Tuple.tuple(StreamEvent.Kind.PROGRESS, 2L),
+                org.assertj.core.groups.Tuple.tuple(StreamEvent.Kind.PROGRESS, 3L));
+        assertThat(stream.historyLength()).as("the history a resume replays is whole").isEqualTo(3);
+    }
+
+    @Test
+    void aFetchNothingOvertookReachesSubscribersAsASnapshot() {
+        accept(run.initialized());
+        ReadModels.RecordingSubscriber subscriber = subscribe(OptionalLong.empty());
+        long askedAt = stream.lastSequence();
+        run.progress("a", 10); // committed, not yet relayed: the topic is behind
+
+        assertThat(seed(run.progress("a", 20).initialization(), askedAt)).isEqualTo(ProjectStream.Outcome.APPLIED);
+
+        assertThat(subscriber.events()).extracting(StreamEvent::kind, StreamEvent::sequence).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(StreamEvent.Kind.SNAPSHOT, 1L),
+                org.assertj.core.groups.Tuple.tuple(StreamEvent.Kind.SNAPSHOT, 3L));
+        assertThat(accept(run.progress("a", 30)).outcome()).isEqualTo(ProjectStream.Outcome.APPLIED);
+    }
+
+    private ProjectStream.Outcome seed(InitializationView view, long heldWhenAsked) {
+        Deliveries out = new Deliveries();
+        ProjectStream.Outcome outcome = stream.seed(view, heldWhenAsked, out);
+        out.flush();
+        return outcome;
     }
 
     private ProjectStream.Applied accept(StepProgressUpdated event) {
@@ -168,7 +210,7 @@ class ProjectStreamTest {
     private ReadModels.RecordingSubscriber subscribe(OptionalLong lastEventId) {
         ReadModels.RecordingSubscriber subscriber = new ReadModels.RecordingSubscriber();
         Deliveries out = new Deliveries();
-        assertThat(stream.subscribe(subscriber, lastEventId, out)).isTrue();
+        assertThat(stream.subscribe(subscriber, lastEventId, out)).isEqualTo(stream.lastSequence());
         out.flush();
         return subscriber;
     }

@@ -18,6 +18,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * progress-service's operator read API as the notifier uses it ({@code GET /api/projects} in keyset pages,
@@ -35,6 +39,9 @@ public final class ProgressServiceStandIn implements AutoCloseable {
     private final Map<String, InitializationView> known = new ConcurrentHashMap<>();
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<String> answered = new CopyOnWriteArrayList<>();
+    private final Map<String, CountDownLatch> held = new ConcurrentHashMap<>();
+    private final ExecutorService handlers = Executors.newCachedThreadPool();
 
     public ProgressServiceStandIn() {
         try {
@@ -43,6 +50,7 @@ public final class ProgressServiceStandIn implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server.createContext("/api/projects", this::handle);
+        server.setExecutor(handlers); // a held answer waits on its own thread, not in front of every other one
         server.start();
     }
 
@@ -74,40 +82,78 @@ public final class ProgressServiceStandIn implements AutoCloseable {
         failing.add(projectId);
     }
 
+    /** GET .../progress of this project waits, once asked, until {@link #release}: a slow answer. */
+    public void hold(String projectId) {
+        held.put(projectId, new CountDownLatch(1));
+    }
+
+    public void release(String projectId) {
+        CountDownLatch latch = held.remove(projectId);
+        if (latch != null) {
+            latch.countDown();
+        }
+    }
+
     /** Method, path and query of every request, in order. */
     public List<String> requests() {
         return List.copyOf(requests);
     }
 
+    /** Method, path and query of every request answered (its response sent and closed), in order. */
+    public List<String> answered() {
+        return List.copyOf(answered);
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        String query = exchange.getRequestURI().getRawQuery();
+        String request = exchange.getRequestMethod() + " " + path + (query == null ? "" : "?" + query);
+        requests.add(request);
         try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            String query = exchange.getRequestURI().getRawQuery();
-            requests.add(exchange.getRequestMethod() + " " + path + (query == null ? "" : "?" + query));
-            if (!("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                send(exchange, 401, Map.of("status", 401, "title", "Unauthorized"));
-                return;
+            answer(exchange, path, query);
+        }
+        answered.add(request);
+    }
+
+    private void answer(HttpExchange exchange, String path, String query) throws IOException {
+        if (!("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            send(exchange, 401, Map.of("status", 401, "title", "Unauthorized"));
+            return;
+        }
+        if (path.equals("/api/projects")) {
+            Map<String, String> params = params(query);
+            int limit = Integer.parseInt(params.getOrDefault("limit", "100"));
+            int from = params.containsKey("after") ? Integer.parseInt(params.get("after")) : 0;
+            List<InitializationView> page = new ArrayList<>(
+                    listed.subList(Math.min(from, listed.size()), Math.min(from + limit, listed.size())));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("projects", page);
+            body.put("next", from + limit < listed.size() ? String.valueOf(from + limit) : null);
+            send(exchange, 200, body);
+            return;
+        }
+        String projectId = path.substring("/api/projects/".length(), path.length() - "/progress".length());
+        awaitRelease(projectId);
+        if (failing.contains(projectId)) {
+            send(exchange, 500, Map.of("status", 500, "title", "Internal Server Error"));
+        } else if (known.containsKey(projectId)) {
+            send(exchange, 200, known.get(projectId));
+        } else {
+            send(exchange, 404, Map.of("status", 404, "title", "Not Found"));
+        }
+    }
+
+    private void awaitRelease(String projectId) {
+        CountDownLatch latch = held.get(projectId);
+        if (latch == null) {
+            return;
+        }
+        try {
+            if (!latch.await(1, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("the answer for " + projectId + " was never released");
             }
-            if (path.equals("/api/projects")) {
-                Map<String, String> params = params(query);
-                int limit = Integer.parseInt(params.getOrDefault("limit", "100"));
-                int from = params.containsKey("after") ? Integer.parseInt(params.get("after")) : 0;
-                List<InitializationView> page = new ArrayList<>(
-                        listed.subList(Math.min(from, listed.size()), Math.min(from + limit, listed.size())));
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("projects", page);
-                body.put("next", from + limit < listed.size() ? String.valueOf(from + limit) : null);
-                send(exchange, 200, body);
-                return;
-            }
-            String projectId = path.substring("/api/projects/".length(), path.length() - "/progress".length());
-            if (failing.contains(projectId)) {
-                send(exchange, 500, Map.of("status", 500, "title", "Internal Server Error"));
-            } else if (known.containsKey(projectId)) {
-                send(exchange, 200, known.get(projectId));
-            } else {
-                send(exchange, 404, Map.of("status", 404, "title", "Not Found"));
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -131,6 +177,8 @@ public final class ProgressServiceStandIn implements AutoCloseable {
 
     @Override
     public void close() {
+        held.values().forEach(CountDownLatch::countDown);
         server.stop(0);
+        handlers.shutdownNow();
     }
 }
