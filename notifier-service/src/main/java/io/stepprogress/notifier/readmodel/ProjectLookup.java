@@ -58,10 +58,9 @@ public class ProjectLookup {
         try {
             Optional<InitializationView> fetched = source.fetch(projectId);
             fetched.ifPresent(view -> readModel.seed(view, asked));
-            // Live events may have overtaken the fetch (and then it is not kept): the newer of the two is served.
-            Optional<InitializationView> now = readModel.view(projectId);
-            return fetched.isPresent() && now.map(v -> v.sequence() < fetched.get().sequence()).orElse(true)
-                    ? fetched : now;
+            // Live events may have overtaken the fetch, which is then not kept: what the streams hold is served,
+            // so a client's next read never goes back from what this one said.
+            return readModel.view(projectId).or(() -> fetched);
         } catch (ProgressSource.Unavailable e) {
             LOG.warnf("cannot fetch project %s from progress-service: %s", projectId, e.getMessage());
             throw new NotCaughtUp("project " + projectId + " is not in this instance's memory and progress-service "
