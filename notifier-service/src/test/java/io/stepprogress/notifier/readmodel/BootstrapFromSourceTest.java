@@ -110,8 +110,7 @@ class BootstrapFromSourceTest {
 
     /**
      * A fetch answered after live events arrived must not jump a stream's subscriber over the events still on
-     * their way (the end-to-end test once saw 4 sequences skipped that no merge accounted for): they come from
-     * the topic, in order, and the answer is not kept. A read fetched meanwhile says what the stream holds, so
+     * their way (a skip no merge accounts for): they come from the topic, in order, and the answer is not kept. A read fetched meanwhile says what the stream holds, so
      * the next read cannot go back from it.
      */
     @Test

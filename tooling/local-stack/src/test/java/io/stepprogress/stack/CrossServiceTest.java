@@ -41,10 +41,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -440,7 +442,8 @@ class CrossServiceTest {
         assertThat(outOfOrder).as("SSE frames out of order, across %s", projects).isZero();
         // A stream may skip a sequence only where the notifier merged progress events (conflation, when events
         // reach it late, as after an outage): every skip is counted by the notifier, and none is a status change.
-        double mergedNow = metric(Service.NOTIFIER, "notifier_sse_events_merged_total");
+        PrometheusMetrics notifier = metrics(Service.NOTIFIER); // one scrape for every counter read below
+        double mergedNow = notifier.value("notifier_sse_events_merged_total");
         double merged = mergedNow - mergedCounted;
         mergedCounted = mergedNow;
         System.out.printf("E2E %s: SSE sequences skipped=%d, progress events merged by the notifier=%.0f%n", fault, gaps,
@@ -451,9 +454,8 @@ class CrossServiceTest {
         String context = String.format("skips: %s | topic sequences ahead of an earlier one missing at the time=%s "
                         + "| notifier sequence gaps=%.0f, events dropped as duplicate or stale=%.0f, watched views "
                         + "dropped=%.0f | topic records=%d, redelivered=%d", skips, aheadOnTopic(topic),
-                metric(Service.NOTIFIER, "notifier_sequence_gaps_total"),
-                metric(Service.NOTIFIER, "notifier_events_dropped_total"),
-                metric(Service.NOTIFIER, "notifier_projects_evicted_total", "state", "watched"), topic.size(),
+                notifier.value("notifier_sequence_gaps_total"), notifier.value("notifier_events_dropped_total"),
+                notifier.value("notifier_projects_evicted_total", "state", "watched"), topic.size(),
                 topic.size() - topicIds);
         System.out.printf("E2E %s: %s%n", fault, context);
         assertThat((double) gaps).as("sequences skipped in the SSE streams beyond the notifier's merges, across %s (%s)",
@@ -464,8 +466,8 @@ class CrossServiceTest {
 
     /** Per project, the topic's events (in offset order) whose sequence jumps past one not yet on the topic. */
     private static Map<String, List<String>> aheadOnTopic(List<TopicEvent> topic) {
-        Map<String, Long> highest = new java.util.HashMap<>();
-        Map<String, List<String>> ahead = new java.util.TreeMap<>();
+        Map<String, Long> highest = new HashMap<>();
+        Map<String, List<String>> ahead = new TreeMap<>();
         for (TopicEvent event : topic) {
             long before = highest.getOrDefault(event.project(), 0L);
             if (event.sequence() > before + 1 && before > 0) {
@@ -575,10 +577,14 @@ class CrossServiceTest {
     }
 
     private double metric(Service service, String name, String... labels) throws IOException, InterruptedException {
+        return metrics(service).value(name, labels);
+    }
+
+    private PrometheusMetrics metrics(Service service) throws IOException, InterruptedException {
         String body = HTTP.send(HttpRequest.newBuilder(stack.service(service).managementUrl("/q/metrics"))
                         .timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        return PrometheusMetrics.parse(body).value(name, labels);
+        return PrometheusMetrics.parse(body);
     }
 
     @Test
