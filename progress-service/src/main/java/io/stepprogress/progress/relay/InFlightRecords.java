@@ -22,7 +22,8 @@ import org.apache.kafka.connect.source.SourceRecord;
 final class InFlightRecords {
 
     /** Heartbeats and heartbeat-table changes are not sent; they only move the offset, in their turn. */
-    private record InFlight(RecordChangeEvent<SourceRecord> record, OutboxEvent event, Future<RecordMetadata> ack) {
+    private record InFlight(RecordChangeEvent<SourceRecord> record, OutboxEvent event, Future<RecordMetadata> ack,
+                            long sentAtNanos) {
     }
 
     /** What {@link #markAcknowledged} found at the head of the line. */
@@ -39,7 +40,7 @@ final class InFlightRecords {
 
     /** @param ack Kafka's answer for {@code event}; null for a record that is not an event */
     void add(RecordChangeEvent<SourceRecord> record, OutboxEvent event, Future<RecordMetadata> ack) {
-        inFlight.add(new InFlight(record, event, ack));
+        inFlight.add(new InFlight(record, event, ack, System.nanoTime()));
     }
 
     int size() {
@@ -62,6 +63,21 @@ final class InFlightRecords {
             inFlight.poll();
         }
         return Head.EMPTY;
+    }
+
+    /**
+     * How long the oldest record has waited for Kafka, zero when none waits: call after {@link #markAcknowledged},
+     * which leaves a record waiting for Kafka at the head whenever one waits at all.
+     */
+    Duration oldestWaiting(long nowNanos) {
+        InFlight oldest = inFlight.peek();
+        return oldest == null || oldest.ack() == null ? Duration.ZERO : Duration.ofNanos(nowNanos - oldest.sentAtNanos());
+    }
+
+    /** The event the oldest record carries, null when none waits or it is not an event. */
+    OutboxEvent oldestEvent() {
+        InFlight oldest = inFlight.peek();
+        return oldest == null ? null : oldest.event();
     }
 
     /** Waits at most {@code timeout} for Kafka's answer to the oldest record (backpressure when too many wait). */

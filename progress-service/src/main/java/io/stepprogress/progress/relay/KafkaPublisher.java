@@ -31,9 +31,16 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Sends events to Kafka (acks=all, idempotent producer): one at a time without waiting ({@link #send}), or a batch
- * that returns only when Kafka acknowledged every record ({@link #publish}). After any failure the producer is
- * replaced, so a producer left in a fatal state never blocks recovery, and a producer that failed once takes no new
- * event: a later event must never reach Kafka before an earlier one that is sent again.
+ * that returns only when Kafka acknowledged every record ({@link #publish}).
+ * <p>
+ * Per-project order on the topic rests on one rule: <b>no event of a project may land after a later one</b>. An
+ * idempotent producer keeps its records in order only while none of them fails: one that expires (Kafka away longer
+ * than {@code delivery.timeout.ms}) is dropped and the records queued behind it are still sent, so the relay's resend
+ * of the expired one would land after them. So the producer never expires a record (unbounded delivery timeout,
+ * unbounded retries): while Kafka is away its records wait in order, and the relay reports the wait itself
+ * ({@code progress.relay.acknowledgement-timeout}). A send that fails anyway (no metadata within {@code max.block.ms},
+ * a full buffer, a record Kafka refuses for good) marks its producer failed: it takes no further event, and the relay
+ * sends everything unacknowledged again, in order, on a new producer.
  */
 final class KafkaPublisher implements AutoCloseable {
 
@@ -53,7 +60,12 @@ final class KafkaPublisher implements AutoCloseable {
         this.tracing = tracing;
     }
 
-    /** @param acked called once per event after Kafka acknowledged it, in batch order */
+    /**
+     * Sends {@code events} in order on a producer of its own and waits for Kafka's acknowledgements. Stops sending at
+     * the first failure, so nothing after a failed event reaches Kafka from here; the caller sends them all again.
+     *
+     * @param acked called once per event after Kafka acknowledged it, in batch order
+     */
     void publish(List<OutboxEvent> events, Consumer<OutboxEvent> acked) throws PublishException {
         if (events.isEmpty()) {
             return;
@@ -67,13 +79,19 @@ final class KafkaPublisher implements AutoCloseable {
             for (OutboxEvent event : events) {
                 TracedWork span = publishSpan(event);
                 spans.add(span);
-                sends.add(kafka.send(record(event, span.traceparent())));
+                sends.add(sendOn(kafka, event, span.traceparent(), (metadata, error) -> { }));
+                if (failedProducer == kafka) {
+                    break; // this send or an earlier one failed: a later event must not overtake it
+                }
             }
             for (int i = 0; i < sends.size(); i++) {
                 RecordMetadata metadata = sends.get(i).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 spans.get(i).attribute("messaging.destination.partition.id", Integer.toString(metadata.partition()))
                         .attribute("messaging.kafka.offset", metadata.offset()).close();
                 acked.accept(events.get(i));
+            }
+            if (sends.size() < events.size()) {
+                throw new IllegalStateException("the producer failed before every event was sent");
             }
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             discardProducer();
@@ -102,10 +120,7 @@ final class KafkaPublisher implements AutoCloseable {
             if (failedProducer == kafka) {
                 throw new IllegalStateException("an earlier send failed; the events in flight must be sent again first");
             }
-            return kafka.send(record(event, span.traceparent()), (metadata, error) -> {
-                if (error != null) {
-                    failedProducer = kafka;
-                }
+            return sendOn(kafka, event, span.traceparent(), (metadata, error) -> {
                 endSpan(span, metadata, error);
                 answer.onCompletion(metadata, error);
             });
@@ -120,6 +135,20 @@ final class KafkaPublisher implements AutoCloseable {
             answer.onCompletion(null, e);
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * Marks {@code kafka} failed before {@code answer} runs when Kafka refuses the event, also when the producer
+     * refuses it at once (it then calls back on this thread, before returning).
+     */
+    private Future<RecordMetadata> sendOn(KafkaProducer<String, byte[]> kafka, OutboxEvent event, String traceparent,
+                                          Callback answer) {
+        return kafka.send(record(event, traceparent), (metadata, error) -> {
+            if (error != null) {
+                failedProducer = kafka;
+            }
+            answer.onCompletion(metadata, error);
+        });
     }
 
     /** Abandons the producer and whatever it still holds; the next send or publish starts a new one. */
@@ -197,7 +226,8 @@ final class KafkaPublisher implements AutoCloseable {
             props.put(ProducerConfig.LINGER_MS_CONFIG, config.lingerMs());
             props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
             props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_000);
-            props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 9_000);
+            // Never expire a record: see the class comment. Retries (unbounded by default) keep each record's place.
+            props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
             props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
             props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
             producer = new KafkaProducer<>(props);

@@ -96,7 +96,8 @@ public class OutboxRelay {
         this.relayed = Counter.builder("progress.relay.events.relayed")
                 .description("Outbox events acknowledged by Kafka").register(registry);
         this.failures = Counter.builder("progress.relay.failures")
-                .description("Batches Kafka did not acknowledge (each is retried)").register(registry);
+                .description("Times Kafka refused events or left the oldest unacknowledged past the acknowledgement "
+                        + "timeout (every event is relayed, in order, once Kafka answers)").register(registry);
         this.engineRestarts = Counter.builder("progress.relay.engine.restarts")
                 .description("Times the Debezium engine stopped on an error and was started again").register(registry);
         this.lag = Timer.builder("progress.relay.lag")
@@ -275,6 +276,10 @@ public class OutboxRelay {
                 }
             }
             while (inFlight.size() > config.maxInFlight()) {
+                if (stopping.getCount() == 0) {
+                    // Kafka away: the records in flight wait in the producer, never refused; the next start sends them.
+                    throw new InterruptedException("relay stopping; the records in flight will be relayed again on start");
+                }
                 inFlight.awaitOldest(config.retryMaxBackoff());
                 markAcknowledged(committer);
             }
@@ -291,24 +296,22 @@ public class OutboxRelay {
                 publisher.reset();
                 publishUntilAcknowledged(inFlight.unacknowledgedEvents());
                 inFlight.markAll(committer);
-            } else if (head == InFlightRecords.Head.EMPTY && state.get() == RelayState.PUBLISH_FAILING) {
-                moveTo(RelayState.RUNNING);
             }
+            reportWaiting();
         }
 
         /**
          * The engine asks its commit policy after every poll, also the empty ones, on the polling thread: records
          * acknowledged since the last batch are marked there, so a quiet relay's offset does not wait for the next
-         * batch. Failures are left to the next batch (a heartbeat at the latest), which sends them again.
+         * batch, and a Kafka that stopped answering shows within a poll. Failures are left to the next batch (a
+         * heartbeat at the latest), which sends them again.
          */
         private boolean markAcknowledgedThenAsk(OffsetCommitPolicy policy, long records, Duration sinceLastCommit) {
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> marker = committer;
             if (marker != null) {
                 try {
-                    if (inFlight.markAcknowledged(marker) == InFlightRecords.Head.EMPTY
-                            && state.get() == RelayState.PUBLISH_FAILING) {
-                        moveTo(RelayState.RUNNING);
-                    }
+                    inFlight.markAcknowledged(marker);
+                    reportWaiting();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -316,16 +319,38 @@ public class OutboxRelay {
             return policy.performCommit(records, sinceLastCommit);
         }
 
-        /** On the producer's I/O thread: counts the acknowledgement, or reports the failure at once (health). */
+        /**
+         * PUBLISH_FAILING while the oldest event in flight has waited for Kafka longer than the acknowledgement
+         * timeout, RUNNING again once it has not. The producer keeps waiting events in order without limit, so
+         * their wait, not a send's failure, is what shows a Kafka that is away.
+         */
+        private void reportWaiting() {
+            Duration waiting = inFlight.oldestWaiting(System.nanoTime());
+            RelayState now = state.get();
+            if (waiting.compareTo(config.acknowledgementTimeout()) > 0) {
+                if (now == RelayState.RUNNING) {
+                    failures.increment();
+                    OutboxEvent oldest = inFlight.oldestEvent();
+                    String error = "Kafka has not acknowledged event " + (oldest == null ? "?" : oldest.eventId())
+                            + " in " + waiting.toMillis() + " ms";
+                    lastError.set(error);
+                    moveTo(RelayState.PUBLISH_FAILING);
+                    LOG.warnf("outbox relay cannot publish, waiting for Kafka in order: %s", error);
+                }
+            } else if (now == RelayState.PUBLISH_FAILING) {
+                moveTo(RelayState.RUNNING);
+            }
+        }
+
+        /**
+         * On the producer's I/O thread: counts the acknowledgement, or keeps why Kafka refused the event (the polling
+         * thread finds the refusal at the head of the line and sends everything from there again).
+         */
         private void answered(OutboxEvent event, Exception error) {
             if (error == null) {
                 acknowledged(event);
-                return;
-            }
-            lastError.set(String.valueOf(error));
-            if (stopping.getCount() > 0 && state.get() == RelayState.RUNNING) {
-                moveTo(RelayState.PUBLISH_FAILING);
-                LOG.warnf("outbox relay cannot publish, retrying until Kafka answers: %s", error);
+            } else {
+                lastError.set(String.valueOf(error));
             }
         }
 

@@ -80,6 +80,14 @@ public interface RelayConfig {
     @WithDefault("5s")
     Duration retryMaxBackoff();
 
+    /**
+     * How long Kafka may leave the oldest event in flight unacknowledged before the relay reports PUBLISH_FAILING
+     * (health DOWN, {@code progress_relay_up} 0). The producer itself never gives an event up (that is what keeps a
+     * project's events in order on the topic), so this is the relay's only measure of a Kafka that does not answer.
+     */
+    @WithDefault("10s")
+    Duration acknowledgementTimeout();
+
     /** Producer linger: 0 favours latency; a few ms favour throughput under load. */
     @WithDefault("0")
     int lingerMs();

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -96,6 +97,55 @@ class RelayFaultTest {
 
         await().atMost(Duration.ofSeconds(90)).until(() -> tail.hasSequence(project, 61));
         report("broker outage with events in flight, relay restarted", List.of(project), 61);
+        await().atMost(Duration.ofSeconds(30)).until(() -> relay.state() == RelayState.RUNNING);
+    }
+
+    /**
+     * Kafka hangs for 25 s with its connections open (a long pause, a network cut), longer than the relay's producer
+     * once kept a record (its delivery timeout was 9 s), while writes go on: the events in flight when it hung, and
+     * every event queued behind them, must reach the topic in their project's order. A producer that gives up on the
+     * oldest still sends what is queued behind it once Kafka answers, so a later event lands first and consumers
+     * drop the earlier one as stale: first arrivals out of order here. The hang's length is the fault's shape, not a
+     * synchronisation.
+     */
+    @Test
+    void aBrokerHungLongerThanADeliveryTimeoutUnderLoadKeepsEveryProjectsOrder() throws Exception {
+        KafkaServer kafka = Infrastructure.shared().kafka();
+        assumeTrue(kafka.restartable(), "this infrastructure cannot restart its broker");
+        List<String> steps = List.of("a", "b", "c", "d");
+        List<String> projects = IntStream.range(0, 3).mapToObj(i -> newProjectId("long-outage" + i)).toList();
+        projects.forEach(p -> start(p, plan(steps.toArray(String[]::new))).statusCode(201));
+        AtomicInteger written = new AtomicInteger();
+        List<Thread> writers = projects.stream().map(project -> new Thread(() -> {
+            for (String step : steps) {
+                for (int value = 1; value <= 100; value++) {
+                    progress(project, step, value).statusCode(200);
+                    written.incrementAndGet();
+                    try {
+                        Thread.sleep(40); // pacing the load across the outage, not synchronising
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        })).toList();
+        writers.forEach(Thread::start);
+        await().atMost(Duration.ofSeconds(30)).until(() -> projects.stream().allMatch(p -> tail.hasSequence(p, 10)));
+        kafka.pause();
+        long pausedAt = System.nanoTime();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> relay.state() == RelayState.PUBLISH_FAILING);
+            assertThat(written.get()).as("the load goes on after the relay reported Kafka away").isLessThan(1200);
+            await().atMost(Duration.ofSeconds(60)).until(() -> System.nanoTime() - pausedAt >= 25_000_000_000L);
+        } finally {
+            kafka.resume();
+        }
+        for (Thread writer : writers) {
+            writer.join(Duration.ofSeconds(60).toMillis());
+        }
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> projects.stream().allMatch(p -> tail.hasSequence(p, 401)));
+        report("broker hung 25 s under load", projects, 401);
         await().atMost(Duration.ofSeconds(30)).until(() -> relay.state() == RelayState.RUNNING);
     }
 

@@ -28,6 +28,7 @@ public final class ContainerKafkaServer implements KafkaServer {
     private final String bootstrapServers;
     private int starts = 1;
     private boolean running = true;
+    private boolean paused;
 
     private ContainerKafkaServer(KafkaContainer container) {
         this.container = container;
@@ -82,6 +83,22 @@ public final class ContainerKafkaServer implements KafkaServer {
                 .withTimes(starts)
                 .withStartupTimeout(STARTUP_TIMEOUT)
                 .waitUntilReady(container);
+    }
+
+    @Override
+    public synchronized void pause() {
+        if (!paused) {
+            container.getDockerClient().pauseContainerCmd(container.getContainerId()).exec();
+            paused = true;
+        }
+    }
+
+    @Override
+    public synchronized void resume() {
+        if (paused) {
+            container.getDockerClient().unpauseContainerCmd(container.getContainerId()).exec();
+            paused = false;
+        }
     }
 
     @Override

@@ -63,6 +63,8 @@ public final class EmbeddedKafkaServer implements KafkaServer {
     private final Deque<String> lastLines = new ArrayDeque<>();
 
     private volatile Process process;
+    /** A stopped process would hold a SIGTERM until continued: stop and kill resume it first. */
+    private boolean paused;
     private Thread outputPump;
     private boolean shutdownHookRegistered;
     private boolean closed;
@@ -111,6 +113,7 @@ public final class EmbeddedKafkaServer implements KafkaServer {
         if (running == null || !running.isAlive()) {
             return;
         }
+        resume();
         running.destroy();
         if (!waitFor(running, STOP_TIMEOUT)) {
             LOG.log(Level.WARNING, "Kafka broker did not stop within " + STOP_TIMEOUT + ", killing it");
@@ -126,9 +129,46 @@ public final class EmbeddedKafkaServer implements KafkaServer {
         if (running == null || !running.isAlive()) {
             return;
         }
+        paused = false; // SIGKILL ends a stopped process too
         running.destroyForcibly();
         waitFor(running, Duration.ofSeconds(10));
         joinOutputPump();
+    }
+
+    @Override
+    public synchronized void pause() {
+        if (!paused) {
+            signal("-STOP");
+            paused = true;
+        }
+    }
+
+    @Override
+    public synchronized void resume() {
+        if (paused) {
+            signal("-CONT");
+            paused = false;
+        }
+    }
+
+    /** Java has no SIGSTOP/SIGCONT of its own; kill(1) is on every machine this broker runs on (Linux, macOS). */
+    private void signal(String signal) {
+        Process running = process;
+        if (running == null || !running.isAlive()) {
+            throw new IllegalStateException("Kafka broker not running: " + this);
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(running.pid()))
+                    .redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill " + signal + " " + running.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot signal the Kafka broker", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling the Kafka broker", e);
+        }
     }
 
     public boolean isRunning() {

@@ -21,13 +21,16 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
@@ -141,6 +144,31 @@ class EmbeddedInfrastructureTest {
                 .as("the record from before the stop is still there")
                 .containsSubsequence("before", "after")
                 .doesNotContain("down");
+    }
+
+    @Test
+    void aPausedKafkaAnswersNothingUntilResumedThenServesWhatWasSentMeanwhile() throws Exception {
+        KafkaServer kafka = infrastructure.kafka();
+        String bootstrap = kafka.bootstrapServers();
+        String topic = "infra-pause-" + UUID.randomUUID();
+        produce(bootstrap, topic, "before");
+
+        try (KafkaProducer<String, String> producer = producer(bootstrap, 30_000)) {
+            producer.send(new ProducerRecord<>(topic, "key", "warm")).get(30, TimeUnit.SECONDS);
+            kafka.pause();
+            Future<RecordMetadata> sent;
+            try {
+                sent = producer.send(new ProducerRecord<>(topic, "key", "while paused"));
+                assertThatThrownBy(() -> sent.get(2, TimeUnit.SECONDS))
+                        .as("a paused broker acknowledges nothing")
+                        .isInstanceOf(TimeoutException.class);
+            } finally {
+                kafka.resume();
+            }
+            assertThat(sent.get(30, TimeUnit.SECONDS).offset()).isPositive();
+        }
+        assertThat(consumeUntilSeen(bootstrap, topic, "while paused")).containsSubsequence("before", "warm",
+                "while paused");
     }
 
     private static void produce(String bootstrap, String topic, String value) throws Exception {
