@@ -76,7 +76,7 @@ import org.openqa.selenium.By;
 /**
  * The real stack, started by the same launcher as the Quick start (PostgreSQL, Kafka, the four services
  * as processes), driven through the worker client. "Nothing is lost" is checked across services, under
- * faults: Kafka stopped, progress-service and audit-consumer killed with SIGKILL, notifier restarted under
+ * faults: Kafka stopped, Kafka hung, progress-service and audit-consumer killed with SIGKILL, notifier restarted under
  * an open browser. Each fault prints what it counted. Tracing is on, as in docker-compose: every service exports
  * its spans to an OTLP receiver in this JVM, so one update's trace can be followed across the four processes.
  */
@@ -185,8 +185,40 @@ class CrossServiceTest {
         }
     }
 
+    /**
+     * A broker that hangs with its connections open (a long pause, a network cut) rather than going away: what the
+     * relay had sent waits unanswered, longer than a producer keeps a record by default, while writes go on.
+     * Every project's events must still reach every consumer in order, with nothing skipped that no merge accounts for.
+     */
     @Test
     @Order(3)
+    void kafkaHungForThirtySecondsUnderLoadLosesNothingAndKeepsEachProjectsOrder() throws Exception {
+        List<String> projects = List.of(id("hung-a"), id("hung-b"), id("hung-c"));
+        projects.forEach(p -> client.start(p, PLAN));
+        try (Watchers watchers = new Watchers(projects)) {
+            Load load = new Load(projects, 20);
+            load.start();
+            await().atMost(WAIT).until(() -> load.acknowledged.get() >= 40);
+            stack.kafka().pause();
+            long pausedAt = System.nanoTime();
+            long duringHang;
+            try {
+                // The hang's length, not a synchronisation: the load keeps writing meanwhile.
+                await().atMost(Duration.ofSeconds(60)).until(() -> System.nanoTime() - pausedAt >= 30_000_000_000L);
+                duringHang = load.acknowledged.get();
+            } finally {
+                stack.kafka().resume();
+            }
+            load.finish();
+
+            report("kafka hung 30 s", projects, load, watchers);
+            assertThat(load.failures.get()).as("writes that failed").isZero();
+            assertThat(duringHang).isGreaterThan(40);
+        }
+    }
+
+    @Test
+    @Order(4)
     void killingProgressServiceLosesNoAcknowledgedUpdate() throws Exception {
         List<String> projects = List.of(id("crash-a"), id("crash-b"));
         projects.forEach(p -> client.start(p, PLAN));
@@ -207,7 +239,7 @@ class CrossServiceTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void killingAuditConsumerRedeliversWhatItHadNotCommittedAndKeepsOneRowPerEvent() throws Exception {
         List<String> projects = List.of(id("audit-a"), id("audit-b"));
         projects.forEach(p -> client.start(p, PLAN));
@@ -266,7 +298,7 @@ class CrossServiceTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void anOpenBrowserReconnectsAfterANotifierRestart() throws Exception {
         String project = id("browser");
         client.start(project, PLAN);
@@ -440,6 +472,9 @@ class CrossServiceTest {
         assertThat(audit).as("audit rows beyond what progress-service holds").hasSize(
                 (int) last.values().stream().mapToLong(Long::longValue).sum());
         assertThat(outOfOrder).as("SSE frames out of order, across %s", projects).isZero();
+        // The relay's order: duplicates may come (at-least-once), but no event before an earlier one of its project.
+        assertThat(aheadOnTopic(topic)).as("events that reached the topic before an earlier one of their project")
+                .isEmpty();
         // A stream may skip a sequence only where the notifier merged progress events (conflation, when events
         // reach it late, as after an outage): every skip is counted by the notifier, and none is a status change.
         PrometheusMetrics notifier = metrics(Service.NOTIFIER); // one scrape for every counter read below
@@ -588,7 +623,7 @@ class CrossServiceTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aHostApplicationIssuesASubscriberTokenThatOpensOnlyItsProject() throws Exception {
         String mine = id("host-mine");
         String theirs = id("host-theirs");
@@ -620,7 +655,7 @@ class CrossServiceTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aRestartedNotifierLoadsItsReadModelFromProgressServiceNotFromTheTopic() throws Exception {
         String project = id("reload");
         client.start(project, PLAN);
@@ -678,7 +713,7 @@ class CrossServiceTest {
      * span, each after its cause. The trace is written to {@code target/one-trace.txt}.
      */
     @Test
-    @Order(8)
+    @Order(9)
     void oneUpdateIsOneTraceFromTheWorkersRequestThroughTheRelayToNotifierAuditAndAlertInCausalOrder() throws Exception {
         String project = id("trace");
         client.start(project, PLAN);
