@@ -165,24 +165,7 @@ class CrossServiceTest {
     @Test
     @Order(2)
     void kafkaStoppedForThirtySecondsUnderLoadLosesNothing() throws Exception {
-        List<String> projects = List.of(id("outage-a"), id("outage-b"), id("outage-c"));
-        projects.forEach(p -> client.start(p, PLAN));
-        try (Watchers watchers = new Watchers(projects)) {
-            Load load = new Load(projects, 20);
-            load.start();
-            await().atMost(WAIT).until(() -> load.acknowledged.get() >= 40);
-            stack.kafka().stop();
-            long stoppedAt = System.nanoTime();
-            // The outage's length, not a synchronisation: the load keeps writing meanwhile.
-            await().atMost(Duration.ofSeconds(60)).until(() -> System.nanoTime() - stoppedAt >= 30_000_000_000L);
-            long duringOutage = load.acknowledged.get();
-            stack.kafka().start();
-            load.finish();
-
-            report("kafka stopped 30 s", projects, load, watchers);
-            assertThat(load.failures.get()).as("writes that failed").isZero();
-            assertThat(duringOutage).isGreaterThan(40);
-        }
+        underLoadForThirtySeconds("kafka stopped 30 s", "outage", stack.kafka()::stop, stack.kafka()::start);
     }
 
     /**
@@ -193,27 +176,33 @@ class CrossServiceTest {
     @Test
     @Order(3)
     void kafkaHungForThirtySecondsUnderLoadLosesNothingAndKeepsEachProjectsOrder() throws Exception {
-        List<String> projects = List.of(id("hung-a"), id("hung-b"), id("hung-c"));
+        underLoadForThirtySeconds("kafka hung 30 s", "hung", stack.kafka()::pause, stack.kafka()::resume);
+    }
+
+    /** Three projects under load, watched; {@code fault} begins once the load runs and ends 30 s later. */
+    private void underLoadForThirtySeconds(String fault, String projectPrefix, Runnable begin, Runnable end)
+            throws Exception {
+        List<String> projects = List.of(id(projectPrefix + "-a"), id(projectPrefix + "-b"), id(projectPrefix + "-c"));
         projects.forEach(p -> client.start(p, PLAN));
         try (Watchers watchers = new Watchers(projects)) {
             Load load = new Load(projects, 20);
             load.start();
             await().atMost(WAIT).until(() -> load.acknowledged.get() >= 40);
-            stack.kafka().pause();
-            long pausedAt = System.nanoTime();
-            long duringHang;
+            begin.run();
+            long began = System.nanoTime();
+            long duringFault;
             try {
-                // The hang's length, not a synchronisation: the load keeps writing meanwhile.
-                await().atMost(Duration.ofSeconds(60)).until(() -> System.nanoTime() - pausedAt >= 30_000_000_000L);
-                duringHang = load.acknowledged.get();
+                // The fault's length, not a synchronisation: the load keeps writing meanwhile.
+                await().atMost(Duration.ofSeconds(60)).until(() -> System.nanoTime() - began >= 30_000_000_000L);
+                duringFault = load.acknowledged.get();
             } finally {
-                stack.kafka().resume();
+                end.run();
             }
             load.finish();
 
-            report("kafka hung 30 s", projects, load, watchers);
+            report(fault, projects, load, watchers);
             assertThat(load.failures.get()).as("writes that failed").isZero();
-            assertThat(duringHang).isGreaterThan(40);
+            assertThat(duringFault).as("writes acknowledged while the fault lasted").isGreaterThan(40);
         }
     }
 
