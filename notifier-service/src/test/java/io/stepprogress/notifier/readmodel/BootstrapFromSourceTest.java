@@ -110,8 +110,8 @@ class BootstrapFromSourceTest {
 
     /**
      * A fetch answered after live events arrived must not jump a stream's subscriber over the events still on
-     * their way (a skip no merge accounts for): they come from the topic, in order, and the answer is not kept. A read fetched meanwhile says what the stream holds, so
-     * the next read cannot go back from it.
+     * their way (a skip no merge accounts for): they come from the topic, in order, and the answer is not kept. A
+     * read fetched meanwhile says what the stream holds, so the next read cannot go back from it.
      */
     @Test
     void aFetchOvertakenByLiveEventsSkipsNoneOfThem() throws Exception {

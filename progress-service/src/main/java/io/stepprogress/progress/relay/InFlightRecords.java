@@ -66,12 +66,13 @@ final class InFlightRecords {
     }
 
     /**
-     * How long the oldest record has waited for Kafka, zero when none waits: call after {@link #markAcknowledged},
-     * which leaves a record waiting for Kafka at the head whenever one waits at all.
+     * How long (ns) the oldest record has waited for Kafka, zero when none waits: call after {@link #markAcknowledged},
+     * which leaves a record waiting for Kafka at the head whenever one waits at all. Asked after every batch and
+     * every poll, so it allocates nothing.
      */
-    Duration oldestWaiting(long nowNanos) {
+    long oldestWaitingNanos(long nowNanos) {
         InFlight oldest = inFlight.peek();
-        return oldest == null || oldest.ack() == null ? Duration.ZERO : Duration.ofNanos(nowNanos - oldest.sentAtNanos());
+        return oldest == null || oldest.ack() == null ? 0 : nowNanos - oldest.sentAtNanos();
     }
 
     /** The event the oldest record carries, null when none waits or it is not an event. */

@@ -61,6 +61,7 @@ public class OutboxRelay {
     private final Timer lag;
     private final EventTracing tracing;
     private final RelayBacklog backlog;
+    private final long acknowledgementTimeoutNanos;
     private final AtomicReference<RelayState> state = new AtomicReference<>(RelayState.STOPPED);
     private final AtomicReference<String> lastError = new AtomicReference<>();
     private volatile Instant stateSince;
@@ -87,6 +88,7 @@ public class OutboxRelay {
                         RelayBacklog backlog) {
         this.tracing = tracing;
         this.backlog = backlog;
+        this.acknowledgementTimeoutNanos = config.acknowledgementTimeout().toNanos();
         this.config = config;
         this.engineProperties = engineProperties;
         this.slot = slot;
@@ -325,14 +327,14 @@ public class OutboxRelay {
          * their wait, not a send's failure, is what shows a Kafka that is away.
          */
         private void reportWaiting() {
-            Duration waiting = inFlight.oldestWaiting(System.nanoTime());
+            long waitingNanos = inFlight.oldestWaitingNanos(System.nanoTime());
             RelayState now = state.get();
-            if (waiting.compareTo(config.acknowledgementTimeout()) > 0) {
+            if (waitingNanos > acknowledgementTimeoutNanos) {
                 if (now == RelayState.RUNNING) {
                     failures.increment();
                     OutboxEvent oldest = inFlight.oldestEvent();
                     String error = "Kafka has not acknowledged event " + (oldest == null ? "?" : oldest.eventId())
-                            + " in " + waiting.toMillis() + " ms";
+                            + " in " + TimeUnit.NANOSECONDS.toMillis(waitingNanos) + " ms";
                     lastError.set(error);
                     moveTo(RelayState.PUBLISH_FAILING);
                     LOG.warnf("outbox relay cannot publish, waiting for Kafka in order: %s", error);

@@ -64,6 +64,7 @@ public final class ContainerKafkaServer implements KafkaServer {
         if (!running) {
             return;
         }
+        resume(); // a paused container would only take the stop's SIGTERM once unpaused
         container.getDockerClient().stopContainerCmd(container.getContainerId())
                 .withTimeout(STOP_TIMEOUT_SECONDS).exec();
         running = false;
