@@ -27,6 +27,8 @@ public class RelayEngineProperties {
     static final Set<String> SSL_PARAMETERS = Set.of("sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword");
     private static final Set<String> SSL_MODES = Set.of("disable", "allow", "prefer", "require", "verify-ca",
             "verify-full");
+    /** pgjdbc's property naming the class that makes its sockets. */
+    static final String SOCKET_FACTORY = "socketFactory";
     /** The write path's login, if the URL carries one, must never become the relay's. */
     private static final Set<String> NOT_PASSED = Set.of("user", "password", "replication", "ssl");
 
@@ -58,6 +60,10 @@ public class RelayEngineProperties {
         props.setProperty("database.user", username);
         props.setProperty("database.password", password);
         connectionParameters(url.parameters()).forEach(props::setProperty);
+        // A socket factory of the URL's own (a proxy, a cloud connector) is kept; the reader's probe then waits 1 ms.
+        props.putIfAbsent("driver." + SOCKET_FACTORY, ProbeWaitingSocketFactory.class.getName());
+        props.setProperty("driver." + ProbeWaitingSocketFactory.PROBE_WAIT_PROPERTY,
+                Long.toString(Math.max(1, config.pollInterval().toMillis())));
 
         props.setProperty("plugin.name", "pgoutput");
         props.setProperty("slot.name", config.slotName());
@@ -71,7 +77,8 @@ public class RelayEngineProperties {
         // slot is ahead and is trusted, instead of failing every start on a position the server no longer has.
         props.setProperty("offset.mismatch.strategy", "trust_greater_lsn");
         props.setProperty("tombstones.on.delete", "false");
-        // Now only the replication reader's pause when the stream is quiet: the task no longer polls the queue.
+        // Now only the replication reader's pause when the stream is quiet, and how long its probe for a message waits
+        // (ProbeWaitingSocketFactory): the task no longer polls the queue.
         props.setProperty("poll.interval.ms", Long.toString(config.pollInterval().toMillis()));
         // The task's queue wakes it when a record arrives; it drains Debezium's queue one record per Debezium poll,
         // which returns at once with a batch of 1, and hands over up to maxBatchSize records together.

@@ -38,6 +38,16 @@ class RelayEnginePropertiesTest {
     }
 
     @Test
+    void theReadersProbeWaitsAPollIntervalUnlessTheUrlBringsItsOwnSocketFactory() {
+        Properties props = new RelayEngineProperties(TestRelayConfig.with(Map.of("progress.relay.poll-interval", "7ms")),
+                "jdbc:postgresql://db/progress").build();
+        assertThat(props).containsEntry("driver.socketFactory", ProbeWaitingSocketFactory.class.getName())
+                .containsEntry("driver." + ProbeWaitingSocketFactory.PROBE_WAIT_PROPERTY, "7");
+        assertThat(build("jdbc:postgresql://db/progress?socketFactory=com.example.Tunnel"))
+                .containsEntry("driver.socketFactory", "com.example.Tunnel");
+    }
+
+    @Test
     void sslParametersReachDebezium() {
         Properties props = build("jdbc:postgresql://db:5432/progress?sslmode=verify-full&sslrootcert=/etc/pg/root.crt"
                 + "&sslcert=/etc/pg/client.crt&sslkey=/etc/pg/client.pk8&sslpassword=p%26ss&ApplicationName=progress");

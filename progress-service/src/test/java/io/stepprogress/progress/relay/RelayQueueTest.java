@@ -12,6 +12,7 @@ import io.stepprogress.progress.initialization.InitializationService;
 import io.stepprogress.progress.support.ProgressTopicTail;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +31,7 @@ class RelayQueueTest {
     private final ProgressTopicTail tail = ProgressTopicTail.shared();
 
     @Test
-    void aBurstCommittedAtOnceIsRelayedWholeAndInOrderThroughTheRelaysOwnQueue() {
+    void aBurstCommittedAtOnceIsRelayedWholeAndInOrderThroughTheRelaysOwnQueueAndSockets() {
         String project = newProjectId("burst");
         start(project, plan("a", "b")).statusCode(201);
         long handedOverBefore = RelayConnectorTask.handedOver();
@@ -49,5 +50,15 @@ class RelayQueueTest {
         assertThat(RelayQueues.open()).as("the engine's queue is the relay's waking one").isPositive();
         assertThat(RelayConnectorTask.handedOver() - handedOverBefore)
                 .as("records handed over by the relay's task from its waking queue").isGreaterThanOrEqualTo(2L * UPDATES_PER_STEP);
+        // By name: pgjdbc loads the socket factory with its own class loader, which a Quarkus test's is not.
+        await("the replication reader waits for a message in the relay's probe").atMost(Duration.ofSeconds(30))
+                .until(RelayQueueTest::replicationReaderWaitsInTheRelaysProbe);
+    }
+
+    private static boolean replicationReaderWaitsInTheRelaysProbe() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(thread -> thread.getKey().getName().contains("change-event-source-coordinator"))
+                .flatMap(thread -> Arrays.stream(thread.getValue()))
+                .anyMatch(frame -> frame.getClassName().startsWith(ProbeWaitingSocketFactory.class.getName()));
     }
 }

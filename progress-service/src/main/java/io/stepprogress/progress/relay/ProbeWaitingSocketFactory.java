@@ -1,0 +1,141 @@
+package io.stepprogress.progress.relay;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Properties;
+import javax.net.SocketFactory;
+
+/**
+ * pgjdbc's socket factory for the relay's connections (its socketFactory property): sockets on which pgjdbc's
+ * "is a message waiting?" probe waits up to {@value #PROBE_WAIT_PROPERTY} milliseconds for one instead of 1.
+ * <p>
+ * Why: on a replication connection pgjdbc answers that probe with a read under a 1 ms socket timeout, every time
+ * (PGStream.hasMessagePending after V3ReplicationProtocol sets its check delay to 0). Debezium's reader asks five
+ * times, then sleeps poll.interval.ms. A quiet reader therefore spent its time in 1 ms reads that each end in a
+ * SocketTimeoutException, ~35 µs of CPU apiece: ~0.025 cores of an idle stack. Waiting longer in that read costs one
+ * such timeout per wait instead of per millisecond, and a record arriving meanwhile is read the moment it arrives,
+ * where before it could also arrive during the sleep. The probe is the only read pgjdbc makes under a 1 ms timeout;
+ * every other read keeps the timeout it was given.
+ * <p>
+ * The read holds the connection's lock while it waits, as the 1 ms read did: a status update that Debezium sends
+ * from another thread (the flushed position, a keep-alive) waits at most that long per probe.
+ */
+public class ProbeWaitingSocketFactory extends SocketFactory {
+
+    /** The connection property (handed on by Debezium from driver.*) with the probe's wait in milliseconds. */
+    public static final String PROBE_WAIT_PROPERTY = "stepProgressProbeWaitMillis";
+    /** The timeout pgjdbc sets around its probe, and only there. */
+    static final int PGJDBC_PROBE_TIMEOUT_MILLIS = 1;
+
+    private final int probeWaitMillis;
+
+    /** pgjdbc's constructor: the connection's properties. */
+    public ProbeWaitingSocketFactory(Properties properties) {
+        this(Integer.parseInt(properties.getProperty(PROBE_WAIT_PROPERTY, "1")));
+    }
+
+    ProbeWaitingSocketFactory(int probeWaitMillis) {
+        if (probeWaitMillis < 1) {
+            throw new IllegalArgumentException(PROBE_WAIT_PROPERTY + " must be at least 1, not " + probeWaitMillis);
+        }
+        this.probeWaitMillis = probeWaitMillis;
+    }
+
+    @Override
+    public Socket createSocket() {
+        return new ProbeWaitingSocket(probeWaitMillis);
+    }
+
+    @Override
+    public Socket createSocket(String host, int port) throws IOException {
+        return connected(new InetSocketAddress(host, port));
+    }
+
+    @Override
+    public Socket createSocket(InetAddress host, int port) throws IOException {
+        return connected(new InetSocketAddress(host, port));
+    }
+
+    @Override
+    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+        return connected(new InetSocketAddress(host, port), new InetSocketAddress(localHost, localPort));
+    }
+
+    @Override
+    public Socket createSocket(InetAddress host, int port, InetAddress localHost, int localPort) throws IOException {
+        return connected(new InetSocketAddress(host, port), new InetSocketAddress(localHost, localPort));
+    }
+
+    private Socket connected(InetSocketAddress remote) throws IOException {
+        Socket socket = createSocket();
+        socket.connect(remote);
+        return socket;
+    }
+
+    private Socket connected(InetSocketAddress remote, InetSocketAddress local) throws IOException {
+        Socket socket = createSocket();
+        socket.bind(local);
+        socket.connect(remote);
+        return socket;
+    }
+
+    /** A plain socket whose reads under pgjdbc's 1 ms probe timeout wait {@code probeWaitMillis} instead. */
+    static final class ProbeWaitingSocket extends Socket {
+
+        private final int probeWaitMillis;
+        private InputStream input;
+
+        ProbeWaitingSocket(int probeWaitMillis) {
+            this.probeWaitMillis = probeWaitMillis;
+        }
+
+        @Override
+        public synchronized InputStream getInputStream() throws IOException {
+            if (input == null) {
+                input = new ProbeWaitingInput(super.getInputStream());
+            }
+            return input;
+        }
+
+        private boolean probing() throws IOException {
+            return getSoTimeout() == PGJDBC_PROBE_TIMEOUT_MILLIS;
+        }
+
+        private final class ProbeWaitingInput extends FilterInputStream {
+
+            ProbeWaitingInput(InputStream in) {
+                super(in);
+            }
+
+            @Override
+            public int read() throws IOException {
+                if (!probing()) {
+                    return in.read();
+                }
+                setSoTimeout(probeWaitMillis);
+                try {
+                    return in.read();
+                } finally {
+                    setSoTimeout(PGJDBC_PROBE_TIMEOUT_MILLIS);
+                }
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                if (!probing()) {
+                    return in.read(buffer, offset, length);
+                }
+                setSoTimeout(probeWaitMillis);
+                try {
+                    return in.read(buffer, offset, length);
+                } finally {
+                    setSoTimeout(PGJDBC_PROBE_TIMEOUT_MILLIS);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.stepprogress.progress.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.awaitility.Awaitility.await;
+
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ProbeWaitingSocketFactoryTest {
+
+    private ServerSocket server;
+    private Socket client;
+    private Socket accepted;
+
+    @BeforeEach
+    void connect() throws Exception {
+        server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        Properties properties = new Properties();
+        properties.setProperty(ProbeWaitingSocketFactory.PROBE_WAIT_PROPERTY, "60000");
+        client = new ProbeWaitingSocketFactory(properties).createSocket(InetAddress.getLoopbackAddress(),
+                server.getLocalPort());
+        accepted = server.accept();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        client.close();
+        accepted.close();
+        server.close();
+    }
+
+    @Test
+    void pgjdbcsOneMillisecondProbeWaitsForTheMessageAndKeepsItsTimeout() throws Exception {
+        client.setSoTimeout(ProbeWaitingSocketFactory.PGJDBC_PROBE_TIMEOUT_MILLIS);
+        InputStream input = client.getInputStream();
+        CompletableFuture<Integer> probe = CompletableFuture.supplyAsync(() -> {
+            try {
+                return input.read(new byte[8], 0, 8);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        // A plain socket's read would have ended in a SocketTimeoutException after 1 ms.
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> !probe.isDone());
+        accepted.getOutputStream().write(new byte[] {1, 2, 3});
+        accepted.getOutputStream().flush();
+
+        assertThat(probe.get()).isEqualTo(3);
+        assertThat(client.getSoTimeout()).as("the timeout pgjdbc set, for it to restore").isEqualTo(1);
+    }
+
+    @Test
+    void anyOtherReadKeepsItsOwnTimeout() throws Exception {
+        client.setSoTimeout(20);
+
+        // Within the test's patience, far under the 60 s a probe would wait.
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThatThrownBy(
+                () -> client.getInputStream().read(new byte[8], 0, 8)).isInstanceOf(SocketTimeoutException.class));
+        assertThat(client.getSoTimeout()).isEqualTo(20);
+    }
+
+    @Test
+    void aProbeWithNothingToReadEndsAsPgjdbcExpectsAfterTheWait() throws Exception {
+        Properties properties = new Properties();
+        properties.setProperty(ProbeWaitingSocketFactory.PROBE_WAIT_PROPERTY, "50");
+        Socket quick = new ProbeWaitingSocketFactory(properties).createSocket();
+        quick.connect(server.getLocalSocketAddress());
+        try (quick; Socket ignored = server.accept()) {
+            quick.setSoTimeout(ProbeWaitingSocketFactory.PGJDBC_PROBE_TIMEOUT_MILLIS);
+
+            assertThatThrownBy(() -> quick.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+            assertThat(quick.getSoTimeout()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aWaitUnderOneMillisecondIsRefused() {
+        Properties properties = new Properties();
+        properties.setProperty(ProbeWaitingSocketFactory.PROBE_WAIT_PROPERTY, "0");
+
+        assertThatThrownBy(() -> new ProbeWaitingSocketFactory(properties))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(ProbeWaitingSocketFactory.PROBE_WAIT_PROPERTY);
+    }
+}
