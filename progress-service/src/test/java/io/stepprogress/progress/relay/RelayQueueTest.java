@@ -55,10 +55,13 @@ class RelayQueueTest {
                 .until(RelayQueueTest::replicationReaderWaitsInTheRelaysProbe);
     }
 
+    /** pgjdbc's check for a message (hasMessagePending) reading through the relay's socket, where it waits. */
     private static boolean replicationReaderWaitsInTheRelaysProbe() {
         return Thread.getAllStackTraces().entrySet().stream()
                 .filter(thread -> thread.getKey().getName().contains("change-event-source-coordinator"))
-                .flatMap(thread -> Arrays.stream(thread.getValue()))
-                .anyMatch(frame -> frame.getClassName().startsWith(ProbeWaitingSocketFactory.class.getName()));
+                .map(thread -> Arrays.stream(thread.getValue())
+                        .map(frame -> frame.getClassName() + "." + frame.getMethodName()).toList())
+                .anyMatch(frames -> frames.contains("org.postgresql.core.PGStream.hasMessagePending") && frames.stream()
+                        .anyMatch(frame -> frame.startsWith(ProbeWaitingSocketFactory.class.getName())));
     }
 }
