@@ -101,8 +101,20 @@ public class ProbeWaitingSocketFactory extends SocketFactory {
             return input;
         }
 
-        private boolean probing() throws IOException {
-            return getSoTimeout() == PGJDBC_PROBE_TIMEOUT_MILLIS;
+        /** Widens pgjdbc's probe timeout, and no other, to the wait; returns whether it did. */
+        private boolean widenProbe() throws IOException {
+            if (getSoTimeout() != PGJDBC_PROBE_TIMEOUT_MILLIS) {
+                return false;
+            }
+            setSoTimeout(probeWaitMillis);
+            return true;
+        }
+
+        /** Puts pgjdbc's timeout back after a widened read, as pgjdbc left it. */
+        private void narrowProbe(boolean widened) throws IOException {
+            if (widened) {
+                setSoTimeout(PGJDBC_PROBE_TIMEOUT_MILLIS);
+            }
         }
 
         private final class ProbeWaitingInput extends FilterInputStream {
@@ -113,27 +125,21 @@ public class ProbeWaitingSocketFactory extends SocketFactory {
 
             @Override
             public int read() throws IOException {
-                if (!probing()) {
-                    return in.read();
-                }
-                setSoTimeout(probeWaitMillis);
+                boolean widened = widenProbe();
                 try {
                     return in.read();
                 } finally {
-                    setSoTimeout(PGJDBC_PROBE_TIMEOUT_MILLIS);
+                    narrowProbe(widened);
                 }
             }
 
             @Override
             public int read(byte[] buffer, int offset, int length) throws IOException {
-                if (!probing()) {
-                    return in.read(buffer, offset, length);
-                }
-                setSoTimeout(probeWaitMillis);
+                boolean widened = widenProbe();
                 try {
                     return in.read(buffer, offset, length);
                 } finally {
-                    setSoTimeout(PGJDBC_PROBE_TIMEOUT_MILLIS);
+                    narrowProbe(widened);
                 }
             }
         }
