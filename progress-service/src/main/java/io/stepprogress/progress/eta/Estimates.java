@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Puts the estimate into every view and learns from every completed run. The statistics are read from
  * PostgreSQL once per step name and cache period, not per update: a progress update normally costs no statement
- * here, and a run's completion costs one ({@link StepDurationHistory#learn}).
+ * here, and the runs one write transaction completes cost one between them ({@link StepDurationHistory#learn}).
  */
 @ApplicationScoped
 public class Estimates {
@@ -50,15 +50,18 @@ public class Estimates {
         return view.withEta(RemainingWork.estimate(view.steps(), known::get, config.decay()));
     }
 
+    /** Whether {@code change} completed the run {@code view} shows: what {@link #learnFrom} learns from. */
+    public static boolean completesRun(ChangeKind change, InitializationView view) {
+        return change == ChangeKind.COMPLETED && view.status() == InitializationStatus.COMPLETED;
+    }
+
     /**
-     * Learns the step durations of a run that {@code change} completed, in the caller's transaction; this
-     * instance's cache takes them once it commits.
+     * Learns the step durations of the runs completed in the caller's transaction (views {@link #completesRun}
+     * accepted, in the order they completed), all in one statement; this instance's cache takes them once it commits.
      */
-    public void learnFrom(ChangeKind change, InitializationView view) {
-        if (change != ChangeKind.COMPLETED || view.status() != InitializationStatus.COMPLETED) {
-            return;
-        }
-        Map<String, Double> spans = StepSpans.of(view);
+    public void learnFrom(List<InitializationView> completedRuns) {
+        List<Map<String, Double>> spans = completedRuns.stream().map(StepSpans::of).filter(s -> !s.isEmpty())
+                .toList();
         if (spans.isEmpty()) {
             return;
         }

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The statistics in PostgreSQL ({@code step_duration_history}, V5): one row per step name holding its last
@@ -22,12 +22,14 @@ import java.util.TreeMap;
 class StepDurationHistory {
 
     /**
-     * Prepends each step's new duration and cuts the window, for every step of the run at once. Rows are taken in
-     * name order, so two runs completing at the same time lock shared steps in the same order (no deadlock).
+     * Prepends each step's new durations, the newest first, and cuts the window, for every step of every run
+     * given at once. One statement, rows taken in name order: two transactions learning at the same time lock
+     * shared steps in the same order (no deadlock), however many runs each completes.
      */
     private static final String LEARN = "INSERT INTO step_duration_history AS h (step_name, seconds, learned_at) "
-            + "SELECT name, ARRAY[seconds], now() FROM unnest(?::varchar[], ?::float8[]) AS t(name, seconds) "
-            + "ORDER BY name "
+            + "SELECT name, (array_agg(seconds ORDER BY ord DESC))[1:?], now() "
+            + "FROM unnest(?::varchar[], ?::float8[]) WITH ORDINALITY AS t(name, seconds, ord) "
+            + "GROUP BY name ORDER BY name "
             + "ON CONFLICT (step_name) DO UPDATE SET seconds = (EXCLUDED.seconds || h.seconds)[1:?], "
             + "learned_at = EXCLUDED.learned_at "
             + "RETURNING step_name, seconds";
@@ -38,17 +40,28 @@ class StepDurationHistory {
         this.dataSource = dataSource;
     }
 
-    /** Joins the caller's transaction. @return the steps' windows after learning */
-    List<StepDurations> learn(Map<String, Double> spans, int window) {
-        Map<String, Double> byName = new TreeMap<>(spans);
+    /**
+     * Joins the caller's transaction.
+     *
+     * @param runs each completed run's step durations, in the order the runs completed
+     * @return the steps' windows after learning
+     */
+    List<StepDurations> learn(List<Map<String, Double>> runs, int window) {
+        List<String> names = new ArrayList<>();
+        List<Double> seconds = new ArrayList<>();
+        runs.forEach(run -> run.forEach((name, span) -> {
+            names.add(name);
+            seconds.add(span);
+        }));
         try (Connection connection = dataSource.getConnection();
              PreparedStatement upsert = connection.prepareStatement(LEARN)) {
-            upsert.setArray(1, connection.createArrayOf("varchar", byName.keySet().toArray()));
-            upsert.setArray(2, connection.createArrayOf("float8", byName.values().toArray()));
-            upsert.setInt(3, window);
+            upsert.setInt(1, window);
+            upsert.setArray(2, connection.createArrayOf("varchar", names.toArray()));
+            upsert.setArray(3, connection.createArrayOf("float8", seconds.toArray()));
+            upsert.setInt(4, window);
             return read(upsert.executeQuery());
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot learn step durations of " + byName.keySet(), e);
+            throw new IllegalStateException("cannot learn step durations of " + new TreeSet<>(names), e);
         }
     }
 

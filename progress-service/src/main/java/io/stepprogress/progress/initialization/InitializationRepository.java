@@ -4,6 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.stepprogress.event.InitializationStatus;
 import io.stepprogress.event.StepStatus;
 import io.stepprogress.progress.jdbc.BoundStatement;
+import io.stepprogress.progress.jdbc.IndexPlans;
 import io.stepprogress.progress.jdbc.RoundTrip;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -15,29 +16,36 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Plain JDBC over the JTA-enlisted datasource: every call joins the caller's transaction, and the SQL
- * the write path runs is exactly what is written here (one row lock, one or two updates).
+ * the write path runs is exactly what is written here (the row locks, then one update per changed row).
  */
 @ApplicationScoped
 public class InitializationRepository {
 
-    private static final String SELECT_INITIALIZATION = "SELECT status, sequence, message, reason, started_at, "
-            + "updated_at, finished_at, run FROM initialization WHERE project_id = ?";
-
     private static final String STEP_COLUMNS = "name, label, weight, status, progress, message, started_at, updated_at";
-
-    private static final String SELECT_STEPS = "SELECT " + STEP_COLUMNS
-            + " FROM initialization_step WHERE project_id = ? ORDER BY position";
 
     private static final String UPDATE_INITIALIZATION = "UPDATE initialization SET status = ?, sequence = ?, "
             + "message = ?, reason = ?, started_at = ?, updated_at = ?, finished_at = ?, run = ? WHERE project_id = ?";
 
     private static final String UPDATE_STEP = "UPDATE initialization_step SET status = ?, progress = ?, message = ?, "
             + "started_at = ?, updated_at = ? WHERE project_id = ? AND name = ?";
+
+    /** Locked in project order, so two transactions locking several projects cannot deadlock on them. */
+    private static final String SELECT_INITIALIZATIONS = "SELECT project_id, status, sequence, message, reason, "
+            + "started_at, updated_at, finished_at, run FROM initialization WHERE project_id = ANY (?) "
+            + "ORDER BY project_id FOR UPDATE";
+
+    private static final String SELECT_STEPS_OF = "SELECT project_id, " + STEP_COLUMNS
+            + " FROM initialization_step WHERE project_id = ANY (?) ORDER BY project_id, position";
 
     private static final String SELECT_WITH_STEPS = "SELECT i.status, i.sequence, i.message, i.reason, i.started_at, "
             + "i.updated_at, i.finished_at, i.run, s.name, s.label, s.weight, s.status, s.progress, s.message, "
@@ -59,7 +67,50 @@ public class InitializationRepository {
      * after the first has returned with the lock held.
      */
     public Optional<Initialization> lock(String projectId) {
-        return loadLocked(projectId);
+        return Optional.ofNullable(lockAll(List.of(projectId)).get(projectId));
+    }
+
+    /**
+     * {@link #lock} for several projects at once, in the same one round trip: the initializations found, by project
+     * id (a project that does not exist is absent). The round trip starts with {@link IndexPlans}, for these
+     * statements and the rest of the transaction.
+     */
+    public Map<String, Initialization> lockAll(Collection<String> projectIds) {
+        BoundStatement.Binder byProjects = (statement, first) -> {
+            statement.setArray(first, statement.getConnection().createArrayOf("varchar",
+                    projectIds.stream().distinct().toArray()));
+            return first + 1;
+        };
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = RoundTrip.prepare(connection, Stream.concat(IndexPlans.STATEMENTS.stream(),
+                     Stream.of(new BoundStatement(SELECT_INITIALIZATIONS, byProjects),
+                             new BoundStatement(SELECT_STEPS_OF, byProjects))).toList())) {
+            select.execute();
+            for (int i = 0; i < IndexPlans.STATEMENTS.size(); i++) {
+                select.getMoreResults(); // past the SETs' results
+            }
+            Map<String, Initialization> locked = new HashMap<>();
+            try (ResultSet row = select.getResultSet()) {
+                while (row.next()) {
+                    String projectId = row.getString(1);
+                    locked.put(projectId, new Initialization(projectId, row.getInt(9),
+                            InitializationStatus.valueOf(row.getString(2)), row.getLong(3), row.getString(4),
+                            row.getString(5), instant(row, 6), instant(row, 7), instant(row, 8), new ArrayList<>()));
+                }
+            }
+            select.getMoreResults();
+            try (ResultSet row = select.getResultSet()) {
+                while (row.next()) {
+                    Initialization initialization = locked.get(row.getString(1));
+                    if (initialization != null) { // a project created after the lock: not in this batch's snapshot
+                        initialization.steps().add(step(row, 2));
+                    }
+                }
+            }
+            return locked;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot load initializations " + projectIds, e);
+        }
     }
 
     /**
@@ -194,62 +245,34 @@ public class InitializationRepository {
     }
 
     /**
-     * The statements that write the initialization row and, when a step changed, that step's row: the caller
-     * sends them in one round trip with the event ({@code OutboxWriter#append}).
+     * The statements that write each changed initialization's row and its changed steps' rows, each once, as they
+     * are now: the caller sends them in one round trip with the events ({@code OutboxWriter#append}). All the
+     * initializations first, then all the steps, so a batch's statements take few distinct shapes (each is a
+     * prepared statement the driver and the server keep).
+     *
+     * @param changedSteps by initialization, the names of its steps that changed (possibly none)
      */
-    public List<BoundStatement> updates(Initialization initialization, String changedStep) {
-        List<BoundStatement> updates = new ArrayList<>(2);
-        updates.add(new BoundStatement(UPDATE_INITIALIZATION, (statement, first) -> {
-            int next = bindInitialization(statement, initialization, first);
-            statement.setString(next, initialization.projectId());
-            return next + 1;
-        }));
-        if (changedStep != null) {
-            Step step = initialization.steps().stream().filter(s -> s.name.equals(changedStep)).findFirst()
-                    .orElseThrow();
-            updates.add(new BoundStatement(UPDATE_STEP, (statement, first) -> {
-                statement.setString(first, step.status.name());
-                statement.setInt(first + 1, step.progress);
-                statement.setString(first + 2, step.message);
-                setInstant(statement, first + 3, step.startedAt);
-                setInstant(statement, first + 4, step.updatedAt);
-                statement.setString(first + 5, initialization.projectId());
-                statement.setString(first + 6, step.name);
-                return first + 7;
-            }));
-        }
+    public List<BoundStatement> updates(Map<Initialization, Set<String>> changedSteps) {
+        List<BoundStatement> updates = new ArrayList<>();
+        changedSteps.keySet().forEach(initialization ->
+                updates.add(new BoundStatement(UPDATE_INITIALIZATION, (statement, first) -> {
+                    int next = bindInitialization(statement, initialization, first);
+                    statement.setString(next, initialization.projectId());
+                    return next + 1;
+                })));
+        changedSteps.forEach((initialization, names) -> initialization.steps().stream()
+                .filter(step -> names.contains(step.name))
+                .forEach(step -> updates.add(new BoundStatement(UPDATE_STEP, (statement, first) -> {
+                    statement.setString(first, step.status.name());
+                    statement.setInt(first + 1, step.progress);
+                    statement.setString(first + 2, step.message);
+                    setInstant(statement, first + 3, step.startedAt);
+                    setInstant(statement, first + 4, step.updatedAt);
+                    statement.setString(first + 5, initialization.projectId());
+                    statement.setString(first + 6, step.name);
+                    return first + 7;
+                }))));
         return updates;
-    }
-
-    private Optional<Initialization> loadLocked(String projectId) {
-        BoundStatement.Binder byProject = (statement, first) -> {
-            statement.setString(first, projectId);
-            return first + 1;
-        };
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = RoundTrip.prepare(connection, List.of(
-                     new BoundStatement(SELECT_INITIALIZATION + " FOR UPDATE", byProject),
-                     new BoundStatement(SELECT_STEPS, byProject)))) {
-            select.execute();
-            Initialization locked;
-            try (ResultSet row = select.getResultSet()) {
-                if (!row.next()) {
-                    return Optional.empty();
-                }
-                locked = new Initialization(projectId, row.getInt(8), InitializationStatus.valueOf(row.getString(1)),
-                        row.getLong(2), row.getString(3), row.getString(4), instant(row, 5), instant(row, 6),
-                        instant(row, 7), new ArrayList<>());
-            }
-            select.getMoreResults();
-            try (ResultSet row = select.getResultSet()) {
-                while (row.next()) {
-                    locked.steps().add(step(row, 1));
-                }
-            }
-            return Optional.of(locked);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot load initialization " + projectId, e);
-        }
     }
 
     /** A step from {@link #STEP_COLUMNS}, starting at column {@code first}. */

@@ -8,6 +8,7 @@ import io.stepprogress.event.EventJson;
 import io.stepprogress.event.StepProgressUpdated;
 import io.stepprogress.event.trace.EventTracing;
 import io.stepprogress.progress.jdbc.BoundStatement;
+import io.stepprogress.progress.jdbc.IndexPlans;
 import io.stepprogress.progress.jdbc.RoundTrip;
 import io.stepprogress.progress.relay.ReplicationSlot;
 import io.quarkus.runtime.Startup;
@@ -35,17 +36,8 @@ public class OutboxWriter {
 
     private static final String INSERT = "INSERT INTO outbox_event (id, aggregatetype, aggregateid, type, payload, "
             + "occurred_at, traceparent) VALUES (?, ?, ?, ?, ?::jsonb, ?, ?)";
-    private static final String DELETE = "DELETE FROM outbox_event WHERE id = ? AND "
+    private static final String DELETE = "DELETE FROM outbox_event WHERE id = ANY (?) AND "
             + ReplicationSlot.VALID_SLOT_CONDITION;
-    /**
-     * Sent just before the delete, so its plan finds the row through the primary key whatever the table's size
-     * was when it was planned. The table is empty by design: once a vacuum truncates it to no pages, a sequential
-     * scan is the cheapest plan, and each connection caches that plan from its sixth delete on. Between two
-     * vacuums the table then fills with deleted rows (tens of megabytes at 1,000 updates/s), and every delete
-     * planned that way read all of them: a third of the deletes did in a measured run (pg_stat_user_tables), and
-     * PostgreSQL spent 1.09 ms per update instead of 0.49. {@code LOCAL}: it ends with the transaction.
-     */
-    private static final String NO_SEQUENTIAL_SCAN = "SET LOCAL enable_seqscan = off";
 
     private final AgroalDataSource dataSource;
     private final ReplicationSlot slot;
@@ -61,38 +53,55 @@ public class OutboxWriter {
                 .description("StepProgressUpdated events committed to the outbox").register(registry);
     }
 
-    /** Appends the event alone, in its own round trip. */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void append(StepProgressUpdated event) {
-        append(event, List.of());
+    /**
+     * An event and the trace context it was caused in: the relay's publish span continues it.
+     *
+     * @param traceparent W3C traceparent of the request that caused the event; null when tracing is off
+     */
+    public record Entry(StepProgressUpdated event, String traceparent) {
     }
 
     /**
-     * Sends {@code stateChanges} (the statements that write the state the event describes), the outbox insert and
-     * the delete in one round trip, in that order. Nothing is left to do but commit, unless the delete finds the
-     * slot gone: then the whole transaction is refused, its state changes with it.
+     * The current span's trace context ({@link Entry#traceparent()}), read on the thread of the request that causes
+     * an event: the event may be appended on another thread.
+     */
+    public String currentTraceparent() {
+        return tracing.currentTraceparent();
+    }
+
+    /**
+     * Sends {@code stateChanges} (the statements that write the state the events describe), the outbox inserts, in
+     * the events' order, and one delete of them all, in one round trip. Nothing is left to do but commit, unless the
+     * delete finds the slot gone: then the whole transaction is refused, its state changes with it.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void append(StepProgressUpdated event, List<BoundStatement> stateChanges) {
+    public void append(List<Entry> entries, List<BoundStatement> stateChanges) {
+        if (entries.isEmpty()) {
+            throw new IllegalArgumentException("no event to append");
+        }
         slot.requireWritable();
-        List<BoundStatement> statements = new ArrayList<>(stateChanges.size() + 2);
+        List<BoundStatement> statements = new ArrayList<>(stateChanges.size() + entries.size() + 3);
         statements.addAll(stateChanges);
-        statements.add(new BoundStatement(INSERT, (insert, first) -> {
-            insert.setObject(first, event.eventId());
-            insert.setString(first + 1, AGGREGATE_TYPE);
-            insert.setString(first + 2, event.projectId());
-            insert.setString(first + 3, event.type());
-            insert.setString(first + 4, EventJson.write(event));
-            insert.setObject(first + 5, event.occurredAt().atOffset(ZoneOffset.UTC));
-            // The worker's request span: the relay's publish span continues it (null when tracing is off).
-            insert.setString(first + 6, tracing.currentTraceparent());
-            return first + 7;
-        }));
-        statements.add(new BoundStatement(NO_SEQUENTIAL_SCAN, (set, first) -> first));
+        for (Entry entry : entries) {
+            StepProgressUpdated event = entry.event();
+            statements.add(new BoundStatement(INSERT, (insert, first) -> {
+                insert.setObject(first, event.eventId());
+                insert.setString(first + 1, AGGREGATE_TYPE);
+                insert.setString(first + 2, event.projectId());
+                insert.setString(first + 3, event.type());
+                insert.setString(first + 4, EventJson.write(event));
+                insert.setObject(first + 5, event.occurredAt().atOffset(ZoneOffset.UTC));
+                insert.setString(first + 6, entry.traceparent());
+                return first + 7;
+            }));
+        }
+        // Again, though the write path's lock round trip set them: this class may be called without that one.
+        statements.addAll(IndexPlans.STATEMENTS);
         // The last statement before commit checks the slot, so the cached state's refresh interval is not a
-        // window: only a drop during this transaction's commit round trip can still lose its event.
+        // window: only a drop during this transaction's commit round trip can still lose its events.
         statements.add(new BoundStatement(DELETE, (delete, first) -> {
-            delete.setObject(first, event.eventId());
+            delete.setArray(first, delete.getConnection().createArrayOf("uuid",
+                    entries.stream().map(entry -> entry.event().eventId()).toArray()));
             delete.setString(first + 1, slot.name());
             return first + 2;
         }));
@@ -100,12 +109,12 @@ public class OutboxWriter {
         try (Connection connection = dataSource.getConnection()) {
             counts = RoundTrip.execute(connection, statements);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot append event " + event.eventId() + " to the outbox", e);
+            throw new IllegalStateException("cannot append " + entries.size() + " events to the outbox", e);
         }
-        if (counts[counts.length - 1] != 1) {
+        if (counts[counts.length - 1] != entries.size()) {
             throw slot.refusedByStatement(); // rolls back the caller's transaction: nothing is acknowledged
         }
         // Counted before commit: a rollback after this point is rare and only makes the gauge conservative.
-        written.increment();
+        written.increment(entries.size());
     }
 }
