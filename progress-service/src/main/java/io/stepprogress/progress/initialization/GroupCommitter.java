@@ -40,6 +40,14 @@ final class GroupCommitter<C, R> implements AutoCloseable {
         static <R> Outcome<R> refused(RuntimeException refusal) {
             return new Outcome<>(null, refusal);
         }
+
+        /** @return the answer; @throws RuntimeException the refusal */
+        R get() {
+            if (refusal != null) {
+                throw refusal;
+            }
+            return value;
+        }
     }
 
     private record Pending<C, R>(C command, CompletableFuture<R> answer) {

@@ -122,11 +122,7 @@ public class InitializationService {
     private InitializationView submit(String projectId, Command command) {
         ProjectCommand projectCommand = new ProjectCommand(projectId, command, outbox.currentTraceparent());
         if (QuarkusTransaction.isActive()) {
-            GroupCommitter.Outcome<InitializationView> outcome = applyAll(List.of(projectCommand)).get(0);
-            if (outcome.refusal() != null) {
-                throw outcome.refusal();
-            }
-            return outcome.value();
+            return applyAll(List.of(projectCommand)).get(0).get();
         }
         return groupCommit.submit(projectCommand);
     }

@@ -8,7 +8,6 @@ import io.stepprogress.event.EventJson;
 import io.stepprogress.event.StepProgressUpdated;
 import io.stepprogress.event.trace.EventTracing;
 import io.stepprogress.progress.jdbc.BoundStatement;
-import io.stepprogress.progress.jdbc.IndexPlans;
 import io.stepprogress.progress.jdbc.RoundTrip;
 import io.stepprogress.progress.relay.ReplicationSlot;
 import io.quarkus.runtime.Startup;
@@ -73,6 +72,10 @@ public class OutboxWriter {
      * Sends {@code stateChanges} (the statements that write the state the events describe), the outbox inserts, in
      * the events' order, and one delete of them all, in one round trip. Nothing is left to do but commit, unless the
      * delete finds the slot gone: then the whole transaction is refused, its state changes with it.
+     * <p>
+     * The caller's transaction began with {@code IndexPlans} (every write does: it starts by locking its projects,
+     * {@code InitializationRepository#lockAll}), so the delete finds its rows through the primary key even when
+     * its connection first planned it on an empty outbox.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void append(List<Entry> entries, List<BoundStatement> stateChanges) {
@@ -80,7 +83,7 @@ public class OutboxWriter {
             throw new IllegalArgumentException("no event to append");
         }
         slot.requireWritable();
-        List<BoundStatement> statements = new ArrayList<>(stateChanges.size() + entries.size() + 3);
+        List<BoundStatement> statements = new ArrayList<>(stateChanges.size() + entries.size() + 1);
         statements.addAll(stateChanges);
         for (Entry entry : entries) {
             StepProgressUpdated event = entry.event();
@@ -95,8 +98,6 @@ public class OutboxWriter {
                 return first + 7;
             }));
         }
-        // Again, though the write path's lock round trip set them: this class may be called without that one.
-        statements.addAll(IndexPlans.STATEMENTS);
         // The last statement before commit checks the slot, so the cached state's refresh interval is not a
         // window: only a drop during this transaction's commit round trip can still lose its events.
         statements.add(new BoundStatement(DELETE, (delete, first) -> {

@@ -138,13 +138,7 @@ class GroupCommitTest {
         long batchesBefore = batches.count();
         double commandsBefore = batches.totalAmount();
         List<CompletableFuture<ExtractableResponse<Response>>> sent = new ArrayList<>();
-        try (Connection holder = dataSource.getConnection()) {
-            holder.setAutoCommit(false);
-            try (PreparedStatement lock = holder.prepareStatement(
-                    "SELECT 1 FROM initialization WHERE project_id = ? FOR UPDATE")) {
-                lock.setString(1, held);
-                lock.executeQuery().close();
-            }
+        try (Connection holder = LockWaits.holdRowLock(dataSource, held)) {
             sent.add(send(() -> progress(held, "a", 10)));
             await().atMost(Duration.ofSeconds(20)).until(() -> LockWaits.aSessionWaitsForALock(dataSource));
             for (Supplier<ValidatableResponse> command : behind) {

@@ -37,13 +37,7 @@ class LockedReadTest {
         long before = progress(project, "a", 10).statusCode(200).extract().jsonPath().getLong("sequence");
 
         CompletableFuture<JsonPath> update;
-        try (Connection holder = dataSource.getConnection()) {
-            holder.setAutoCommit(false);
-            try (PreparedStatement lock = holder.prepareStatement(
-                    "SELECT sequence FROM initialization WHERE project_id = ? FOR UPDATE")) {
-                lock.setString(1, project);
-                lock.executeQuery().close();
-            }
+        try (Connection holder = LockWaits.holdRowLock(dataSource, project)) {
             update = CompletableFuture.supplyAsync(() -> progress(project, "a", 20).statusCode(200)
                     .extract().jsonPath());
             await().atMost(Duration.ofSeconds(20)).until(() -> LockWaits.aSessionWaitsForALock(dataSource));

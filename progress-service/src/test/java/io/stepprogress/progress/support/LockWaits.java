@@ -12,6 +12,24 @@ public final class LockWaits {
     private LockWaits() {
     }
 
+    /**
+     * A connection of its own, in a transaction, holding the project's initialization row lock, as a write of that
+     * project would: the caller commits or rolls back, then closes it.
+     */
+    public static Connection holdRowLock(AgroalDataSource dataSource, String projectId) throws SQLException {
+        Connection holder = dataSource.getConnection();
+        try (PreparedStatement lock = holder.prepareStatement(
+                "SELECT 1 FROM initialization WHERE project_id = ? FOR UPDATE")) {
+            holder.setAutoCommit(false);
+            lock.setString(1, projectId);
+            lock.executeQuery().close();
+            return holder;
+        } catch (SQLException | RuntimeException e) {
+            holder.close();
+            throw e;
+        }
+    }
+
     /** Whether a session of this database waits for a lock. */
     public static boolean aSessionWaitsForALock(AgroalDataSource dataSource) throws SQLException {
         // Its own connection: inside a transaction, pg_stat_activity keeps the snapshot it first saw.
