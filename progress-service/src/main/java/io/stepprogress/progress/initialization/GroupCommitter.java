@@ -3,7 +3,6 @@ package io.stepprogress.progress.initialization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.IntConsumer;
 
@@ -79,33 +78,24 @@ final class GroupCommitter<C, R> implements AutoCloseable {
     }
 
     /**
-     * Applies the command in the next batch and waits for that batch's transaction to end, uninterruptibly: once
-     * queued, a command may commit, and its caller must learn whether it did.
+     * Queues the command for the next batch and returns at once: no thread waits for the transaction (the HTTP
+     * resource answers from its event loop when the future completes). Once queued, a command may commit, so the
+     * future always completes: with the answer once committed, or with the refusal or the batch's failure.
      *
-     * @return the command's answer, once committed
-     * @throws RuntimeException the command's refusal, or the failure of its batch
+     * @return the command's answer; completed exceptionally with its refusal, the failure of its batch, or an
+     * {@link IllegalStateException} once the committer is closed
      */
-    R submit(C command) {
+    CompletableFuture<R> submit(C command) {
         Pending<C, R> pending = new Pending<>(command, new CompletableFuture<>());
         if (closed) {
-            throw closedException();
+            return CompletableFuture.failedFuture(closedException());
         }
         queue.add(pending);
         if (closed && queue.remove(pending)) {
             // Closed meanwhile, and no one took it: it will never be applied. One taken is answered by its batch.
             pending.answer().completeExceptionally(closedException());
         }
-        try {
-            return pending.answer().join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw e;
-        }
+        return pending.answer();
     }
 
     /** Commands waiting for the next batch. */

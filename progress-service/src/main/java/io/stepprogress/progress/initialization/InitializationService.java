@@ -23,12 +23,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The write path. Each command runs in one transaction: lock the project's row, let the aggregate decide,
  * write what changed and append its event to the outbox. Either all of it commits or none of it. Step commands
  * (progress, complete, fail, cancel) that arrive together share one transaction ({@link GroupCommitter}); each is
- * still decided on its own, in arrival order, and answered only once its transaction has committed.
+ * still decided on its own, in arrival order, and answered only once its transaction has committed. They return a
+ * {@link CompletionStage}: the HTTP request waits for its transaction without holding a thread.
  */
 @ApplicationScoped
 public class InitializationService {
@@ -86,19 +89,19 @@ public class InitializationService {
         return new Started(publish(initialization, change.get(), now), true);
     }
 
-    public InitializationView reportProgress(String projectId, String step, int progress, String message) {
+    public CompletionStage<InitializationView> reportProgress(String projectId, String step, int progress, String message) {
         return submit(projectId, (initialization, now) -> initialization.reportProgress(step, progress, message, now));
     }
 
-    public InitializationView complete(String projectId, String step, String message) {
+    public CompletionStage<InitializationView> complete(String projectId, String step, String message) {
         return submit(projectId, (initialization, now) -> initialization.complete(step, message, now));
     }
 
-    public InitializationView fail(String projectId, String step, String reason) {
+    public CompletionStage<InitializationView> fail(String projectId, String step, String reason) {
         return submit(projectId, (initialization, now) -> initialization.fail(step, reason, now));
     }
 
-    public InitializationView cancel(String projectId, String reason) {
+    public CompletionStage<InitializationView> cancel(String projectId, String reason) {
         return submit(projectId, (initialization, now) -> initialization.cancel(reason, now));
     }
 
@@ -116,13 +119,15 @@ public class InitializationService {
     }
 
     /**
-     * Applies the command in the group commit's next transaction, or in the caller's transaction when there is one
-     * (so a caller's rollback takes the command with it).
+     * Applies the command in the group commit's next transaction, or at once in the caller's transaction when there
+     * is one (so a caller's rollback takes the command with it, and a refusal is thrown to it at once).
+     *
+     * @return the view once committed; no thread waits for it (the resource answers from its event loop)
      */
-    private InitializationView submit(String projectId, Command command) {
+    private CompletionStage<InitializationView> submit(String projectId, Command command) {
         ProjectCommand projectCommand = new ProjectCommand(projectId, command, outbox.currentTraceparent());
         if (QuarkusTransaction.isActive()) {
-            return applyAll(List.of(projectCommand)).get(0).get();
+            return CompletableFuture.completedFuture(applyAll(List.of(projectCommand)).get(0).get());
         }
         return groupCommit.submit(projectCommand);
     }

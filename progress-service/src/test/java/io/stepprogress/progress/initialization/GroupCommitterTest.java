@@ -8,9 +8,11 @@ import io.stepprogress.progress.initialization.GroupCommitter.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -53,8 +55,9 @@ class GroupCommitterTest {
         return new GroupCommitter<>("test-group-commit", maxBatchSize, this::apply, sizes::add);
     }
 
+    /** Returns at once: the future completes when the command's batch has ended. */
     private Future<String> submitLater(GroupCommitter<String, String> committer, String command) {
-        return callers.submit(() -> committer.submit(command));
+        return committer.submit(command);
     }
 
     /** "first" (its batch held), then c0..c(n-1), each queued before the next is sent: the queue's order. */
@@ -77,6 +80,7 @@ class GroupCommitterTest {
             List<Future<String>> sent = queueBehindTheFirstBatch(committer, 5);
             Future<String> first = sent.get(0);
             List<Future<String>> queued = sent.subList(1, sent.size());
+            assertThat(sent).as("no caller waits in submit; each answer comes with its batch").noneMatch(Future::isDone);
 
             firstBatchMayEnd.countDown();
 
@@ -106,9 +110,10 @@ class GroupCommitterTest {
     void aRefusedCommandFailsAloneAndTheRestOfItsBatchIsAnswered() throws Exception {
         firstBatchMayEnd.countDown();
         try (GroupCommitter<String, String> committer = committer(64)) {
-            assertThatThrownBy(() -> committer.submit("refuse")).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("refused: refuse");
-            assertThat(committer.submit("after")).isEqualTo("done:after");
+            assertThat(committer.submit("refuse")).failsWithin(Duration.ofSeconds(10))
+                    .withThrowableOfType(ExecutionException.class).havingCause()
+                    .isInstanceOf(IllegalArgumentException.class).withMessage("refused: refuse");
+            assertThat(committer.submit("after")).succeedsWithin(Duration.ofSeconds(10)).isEqualTo("done:after");
         }
     }
 
@@ -129,7 +134,8 @@ class GroupCommitterTest {
                 assertThatThrownBy(() -> failed.get(10, TimeUnit.SECONDS)).hasRootCauseInstanceOf(
                         IllegalStateException.class).hasRootCauseMessage("the transaction failed");
             }
-            assertThat(committer.submit("later")).as("the next batch runs as usual").isEqualTo("done:later");
+            assertThat(committer.submit("later")).as("the next batch runs as usual")
+                    .succeedsWithin(Duration.ofSeconds(10)).isEqualTo("done:later");
         }
     }
 
@@ -148,8 +154,10 @@ class GroupCommitterTest {
 
         assertThat(first.get(10, TimeUnit.SECONDS)).as("the batch in progress commits").isEqualTo("done:first");
         assertThat(closing.get(10, TimeUnit.SECONDS)).isEqualTo("closed");
-        assertThatThrownBy(() -> committer.submit("late")).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("shutting down");
+        CompletableFuture<String> late = committer.submit("late");
+        assertThat(late).as("refused at once, never queued").isCompletedExceptionally();
+        assertThat(late).failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class).havingCause()
+                .isInstanceOf(IllegalStateException.class).withMessageContaining("shutting down");
         assertThat(batches).containsExactly(List.of("first"));
     }
 

@@ -8,19 +8,47 @@ import jakarta.json.JsonValue;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * The {@code projects} claim of a verified token. A claim we cannot read, and a missing one, grant nothing
  * (fail closed): every project is said explicitly as {@code ["*"]}, so a token minted without the claim by
  * mistake opens no project instead of all of them.
+ * <p>
+ * Read once per token: smallrye-jwt looks a claim name up in its {@code Claims} enum first and, for a name of
+ * ours, builds the {@code IllegalArgumentException} that says it is not there, with its stack trace, twice per
+ * request here (a twentieth of a worker thread's time in the write path's profile). The patterns are a function of
+ * the raw token, whose signature is checked on every request before this runs.
  */
 public final class TokenProjects {
+
+    /** Bounds the memory: past it the map starts over, which only costs reading the claim again. */
+    static final int MAX_ENTRIES = 10_000;
+
+    private static final Map<String, ProjectPatterns> BY_RAW_TOKEN = new ConcurrentHashMap<>();
 
     private TokenProjects() {
     }
 
     public static ProjectPatterns of(JsonWebToken token) {
+        String raw = token == null ? null : token.getRawToken();
+        if (raw == null) {
+            return read(token);
+        }
+        ProjectPatterns known = BY_RAW_TOKEN.get(raw);
+        if (known == null) {
+            known = read(token);
+            if (BY_RAW_TOKEN.size() >= MAX_ENTRIES) {
+                BY_RAW_TOKEN.clear();
+            }
+            BY_RAW_TOKEN.put(raw, known);
+        }
+        return known;
+    }
+
+    private static ProjectPatterns read(JsonWebToken token) {
         if (token == null || !token.containsClaim(TokenClaims.PROJECTS)) {
             return ProjectPatterns.of();
         }

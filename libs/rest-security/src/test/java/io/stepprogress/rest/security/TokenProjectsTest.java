@@ -6,6 +6,7 @@ import io.stepprogress.security.TokenClaims;
 import jakarta.json.Json;
 import java.lang.reflect.Proxy;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.junit.jupiter.api.Test;
 
@@ -45,11 +46,38 @@ class TokenProjectsTest {
                 Json.createArrayBuilder().add(1).build()))).allows("x")).isFalse();
     }
 
+    @Test
+    void aTokensClaimIsReadOnceAndEachRawTokenKeepsItsOwnPatterns() {
+        AtomicInteger reads = new AtomicInteger();
+        String acme = "raw-acme-" + System.nanoTime();
+        String other = "raw-other-" + System.nanoTime();
+        JsonWebToken acmeToken = token(Map.of(TokenClaims.PROJECTS, Json.createArrayBuilder().add("acme-*").build()),
+                acme, reads);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(TokenProjects.of(acmeToken).allows("acme-1")).isTrue();
+        }
+        assertThat(reads).as("the claim of one raw token is read once").hasValue(1);
+        var otherProjects = TokenProjects.of(token(Map.of(TokenClaims.PROJECTS,
+                Json.createArrayBuilder().add("other-*").build()), other, reads));
+        assertThat(otherProjects.allows("acme-1")).isFalse();
+        assertThat(otherProjects.allows("other-1")).isTrue();
+        assertThat(reads).hasValue(2);
+    }
+
     private static JsonWebToken token(Map<String, Object> claims) {
+        return token(claims, null, new AtomicInteger());
+    }
+
+    private static JsonWebToken token(Map<String, Object> claims, String raw, AtomicInteger reads) {
         return (JsonWebToken) Proxy.newProxyInstance(TokenProjectsTest.class.getClassLoader(),
                 new Class<?>[] {JsonWebToken.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getRawToken" -> raw;
                     case "containsClaim" -> claims.containsKey((String) args[0]);
-                    case "getClaim" -> claims.get((String) args[0]);
+                    case "getClaim" -> {
+                        reads.incrementAndGet();
+                        yield claims.get((String) args[0]);
+                    }
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "equals" -> proxy == args[0];
                     default -> null;
