@@ -37,7 +37,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * The step commands return a {@link CompletionStage}, so RESTEasy Reactive runs them on the event loop: they
  * check, queue the command for the group commit and return; the answer is written from the event loop when its
  * transaction has committed. No worker thread is handed the request or parked while it waits (at 1,250
- * updates/s that hand-over and its wake-ups were a tenth of the machine, docs/benchmarks.md).
+ * updates/s those worker threads took 8 % of the machine's CPU samples, a third of it in the kernel waking and
+ * switching threads: docs/benchmarks.md, results at e264f11).
  */
 @Path("/api/projects/{projectId}")
 @Produces(MediaType.APPLICATION_JSON)

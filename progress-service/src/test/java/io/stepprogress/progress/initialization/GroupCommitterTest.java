@@ -55,19 +55,14 @@ class GroupCommitterTest {
         return new GroupCommitter<>("test-group-commit", maxBatchSize, this::apply, sizes::add);
     }
 
-    /** Returns at once: the future completes when the command's batch has ended. */
-    private Future<String> submitLater(GroupCommitter<String, String> committer, String command) {
-        return committer.submit(command);
-    }
-
     /** "first" (its batch held), then c0..c(n-1), each queued before the next is sent: the queue's order. */
     private List<Future<String>> queueBehindTheFirstBatch(GroupCommitter<String, String> committer, int n)
             throws InterruptedException {
         List<Future<String>> sent = new ArrayList<>();
-        sent.add(submitLater(committer, "first"));
+        sent.add(committer.submit("first"));
         assertThat(firstBatchRunning.await(10, TimeUnit.SECONDS)).isTrue();
         for (int i = 0; i < n; i++) {
-            sent.add(submitLater(committer, "c" + i));
+            sent.add(committer.submit("c" + i));
             int expected = i + 1;
             await().atMost(Duration.ofSeconds(10)).until(() -> committer.queued() == expected);
         }
@@ -120,11 +115,11 @@ class GroupCommitterTest {
     @Test
     void aFailedTransactionFailsEveryCommandInItsBatchAndNoOther() throws Exception {
         try (GroupCommitter<String, String> committer = committer(64)) {
-            Future<String> first = submitLater(committer, "first");
+            Future<String> first = committer.submit("first");
             assertThat(firstBatchRunning.await(10, TimeUnit.SECONDS)).isTrue();
-            Future<String> innocent = submitLater(committer, "innocent");
+            Future<String> innocent = committer.submit("innocent");
             await().atMost(Duration.ofSeconds(10)).until(() -> committer.queued() == 1);
-            Future<String> explode = submitLater(committer, "explode");
+            Future<String> explode = committer.submit("explode");
             await().atMost(Duration.ofSeconds(10)).until(() -> committer.queued() == 2);
 
             firstBatchMayEnd.countDown();
@@ -142,7 +137,7 @@ class GroupCommitterTest {
     @Test
     void closingLetsTheRunningBatchCommitAndAnswersWhatIsQueuedAndWhatComesAfterWithAFailure() throws Exception {
         GroupCommitter<String, String> committer = committer(64);
-        Future<String> first = submitLater(committer, "first");
+        Future<String> first = committer.submit("first");
         assertThat(firstBatchRunning.await(10, TimeUnit.SECONDS)).isTrue();
         Future<String> closing = callers.submit(() -> {
             committer.close();
