@@ -64,6 +64,8 @@ public class RelayEngineProperties {
         props.putIfAbsent("driver." + SOCKET_FACTORY, ProbeWaitingSocketFactory.class.getName());
         props.setProperty("driver." + ProbeWaitingSocketFactory.PROBE_WAIT_PROPERTY,
                 Long.toString(Math.max(1, config.pollInterval().toMillis())));
+        props.setProperty("driver." + ProbeWaitingSocketFactory.QUIET_PROBE_WAIT_PROPERTY,
+                Long.toString(Math.max(1, config.quietReadWait().toMillis())));
 
         props.setProperty("plugin.name", "pgoutput");
         props.setProperty("slot.name", config.slotName());

@@ -13,6 +13,8 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,6 +88,48 @@ class ProbeWaitingSocketFactoryTest {
     }
 
     @Test
+    void aProbeWaitsTheQuietWaitOnceNothingWasReadForASecondAndTheShortWaitOnceDataArrives() throws Exception {
+        AtomicLong now = new AtomicLong();
+        Properties properties = new Properties();
+        properties.setProperty(ProbeWaitingSocketFactory.PROBE_WAIT_PROPERTY, "50000");
+        properties.setProperty(ProbeWaitingSocketFactory.QUIET_PROBE_WAIT_PROPERTY, "60000");
+        Socket reader = new ProbeWaitingSocketFactory(properties, now::get).createSocket();
+        reader.connect(server.getLocalSocketAddress());
+        try (reader; Socket peer = server.accept()) {
+            reader.setSoTimeout(ProbeWaitingSocketFactory.PGJDBC_PROBE_TIMEOUT_MILLIS);
+
+            assertThat(waitOfAProbeAnsweredBy(reader, peer)).as("a new connection").isEqualTo(50000);
+            now.addAndGet(ProbeWaitingSocketFactory.QUIET_AFTER_NANOS - 1);
+            assertThat(waitOfAProbeAnsweredBy(reader, peer)).as("data a moment under a second ago").isEqualTo(50000);
+            now.addAndGet(ProbeWaitingSocketFactory.QUIET_AFTER_NANOS);
+            assertThat(waitOfAProbeAnsweredBy(reader, peer)).as("nothing read for a second").isEqualTo(60000);
+            assertThat(waitOfAProbeAnsweredBy(reader, peer)).as("the quiet probe's answer was data").isEqualTo(50000);
+        }
+    }
+
+    /** Starts a probe, reads the wait it was given while it waits, answers it with a byte; returns the wait. */
+    private static int waitOfAProbeAnsweredBy(Socket reader, Socket peer) throws Exception {
+        InputStream input = reader.getInputStream();
+        CompletableFuture<Integer> probe = CompletableFuture.supplyAsync(() -> {
+            try {
+                return input.read(new byte[8], 0, 8);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        int[] wait = new int[1];
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            wait[0] = reader.getSoTimeout();
+            return wait[0] != ProbeWaitingSocketFactory.PGJDBC_PROBE_TIMEOUT_MILLIS;
+        });
+        peer.getOutputStream().write(7);
+        peer.getOutputStream().flush();
+        assertThat(probe.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(reader.getSoTimeout()).as("pgjdbc's timeout restored").isEqualTo(1);
+        return wait[0];
+    }
+
+    @Test
     void aWaitUnderOneMillisecondIsRefused() {
         Properties properties = new Properties();
         properties.setProperty(ProbeWaitingSocketFactory.PROBE_WAIT_PROPERTY, "0");
@@ -93,5 +137,10 @@ class ProbeWaitingSocketFactoryTest {
         assertThatThrownBy(() -> new ProbeWaitingSocketFactory(properties))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(ProbeWaitingSocketFactory.PROBE_WAIT_PROPERTY);
+        properties.setProperty(ProbeWaitingSocketFactory.PROBE_WAIT_PROPERTY, "5");
+        properties.setProperty(ProbeWaitingSocketFactory.QUIET_PROBE_WAIT_PROPERTY, "0");
+        assertThatThrownBy(() -> new ProbeWaitingSocketFactory(properties))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(ProbeWaitingSocketFactory.QUIET_PROBE_WAIT_PROPERTY);
     }
 }

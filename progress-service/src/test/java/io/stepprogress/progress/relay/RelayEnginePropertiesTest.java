@@ -39,10 +39,11 @@ class RelayEnginePropertiesTest {
 
     @Test
     void theReadersProbeWaitsAPollIntervalUnlessTheUrlBringsItsOwnSocketFactory() {
-        Properties props = new RelayEngineProperties(TestRelayConfig.with(Map.of("progress.relay.poll-interval", "7ms")),
-                "jdbc:postgresql://db/progress").build();
+        Properties props = new RelayEngineProperties(TestRelayConfig.with(Map.of("progress.relay.poll-interval", "7ms",
+                "progress.relay.quiet-read-wait", "90ms")), "jdbc:postgresql://db/progress").build();
         assertThat(props).containsEntry("driver.socketFactory", ProbeWaitingSocketFactory.class.getName())
-                .containsEntry("driver." + ProbeWaitingSocketFactory.PROBE_WAIT_PROPERTY, "7");
+                .containsEntry("driver." + ProbeWaitingSocketFactory.PROBE_WAIT_PROPERTY, "7")
+                .containsEntry("driver." + ProbeWaitingSocketFactory.QUIET_PROBE_WAIT_PROPERTY, "90");
         assertThat(build("jdbc:postgresql://db/progress?socketFactory=com.example.Tunnel"))
                 .containsEntry("driver.socketFactory", "com.example.Tunnel");
     }
