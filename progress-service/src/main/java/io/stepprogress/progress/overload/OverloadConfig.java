@@ -41,12 +41,14 @@ public interface OverloadConfig {
     Duration writeShedAllAbove();
 
     /**
-     * Progress updates in progress at once (arrived, not yet answered) beyond which the next one is shed at once:
-     * twice the write path's connection pool ({@code quarkus.datasource.jdbc.max-size}, 16), so a short queue
-     * for a connection is allowed and a long one is refused instead of answered late. The workers of a steady
-     * load keep far fewer in flight (at 500 updates/s, about one).
+     * Progress updates in progress at once (arrived, not yet answered) beyond which the next one is shed at once: a
+     * backstop for a burst faster than the standing delays can see. Updates no longer hold a connection while they
+     * wait (they queue for the group commit and are answered from the event loop), so the bound is time, not the
+     * pool: 128 is about the write path's top rate on two cores (~1,300 updates/s with the whole stack busy) times
+     * {@code write-shed-all-above} (100 ms). At 32, a 40 ms stall at 800 updates/s (write p99 49.9 ms there) shed an
+     * update that would have been answered in time.
      */
-    @WithDefault("32")
+    @WithDefault("128")
     int maxConcurrentUpdates();
 
     /** The window whose quickest delay is a standing delay. */
