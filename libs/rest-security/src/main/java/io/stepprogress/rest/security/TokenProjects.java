@@ -8,8 +8,6 @@ import jakarta.json.JsonValue;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -24,10 +22,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  */
 public final class TokenProjects {
 
-    /** Bounds the memory: past it the map starts over, which only costs reading the claim again. */
-    static final int MAX_ENTRIES = 10_000;
-
-    private static final Map<String, ProjectPatterns> BY_RAW_TOKEN = new ConcurrentHashMap<>();
+    private static final RawTokenMap<ProjectPatterns> BY_RAW_TOKEN = new RawTokenMap<>();
 
     private TokenProjects() {
     }
@@ -37,15 +32,7 @@ public final class TokenProjects {
         if (raw == null) {
             return read(token);
         }
-        ProjectPatterns known = BY_RAW_TOKEN.get(raw);
-        if (known == null) {
-            known = read(token);
-            if (BY_RAW_TOKEN.size() >= MAX_ENTRIES) {
-                BY_RAW_TOKEN.clear();
-            }
-            BY_RAW_TOKEN.put(raw, known);
-        }
-        return known;
+        return BY_RAW_TOKEN.computeIfAbsent(raw, ignored -> read(token));
     }
 
     private static ProjectPatterns read(JsonWebToken token) {

@@ -10,9 +10,7 @@ import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.SecretKey;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -34,14 +32,11 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @Priority(1)
 public class VerifiedTokens implements JWTParser {
 
-    /** Bounds the memory: past it the map starts over, which only costs re-verification. */
-    static final int MAX_ENTRIES = 10_000;
-
     /** A verified token and the version of the trusted keys that verified it. */
     private record Verified(JsonWebToken token, long keys) {
     }
 
-    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+    private final RawTokenMap<Verified> verified = new RawTokenMap<>();
     private volatile long cachedKeys;
 
     @Inject
@@ -72,9 +67,6 @@ public class VerifiedTokens implements JWTParser {
         }
         // Version 0 is what the delegate loaded at start; after a change, only the file's current content.
         JsonWebToken parsed = version == 0 ? delegate.parse(token) : delegate.parse(token, keys.context());
-        if (verified.size() >= MAX_ENTRIES) {
-            verified.clear();
-        }
         verified.put(token, new Verified(parsed, version));
         return parsed;
     }
