@@ -3,12 +3,14 @@ package io.stepprogress.problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -78,6 +80,24 @@ public class ProblemMappers {
             default -> title;
         };
         return respond(Problem.of(status, title, detail, path(uri), List.of()));
+    }
+
+    /**
+     * The body could not be read: the client went away in the middle of it, or a chunked body crossed
+     * {@code quarkus.http.limits.max-body-size} while it streamed in (Quarkus has then answered 413 itself and closed
+     * the connection, so this answer is not sent). The client's doing, not a failure of ours: logged in one line at
+     * debug level, not as an error with a stack trace, which any client could otherwise have written into our logs
+     * on every request. A JSON error is a {@link JsonProcessingException}, an IOException too, and keeps its own
+     * mapper above.
+     */
+    @ServerExceptionMapper
+    public Response unreadableBody(IOException e, UriInfo uri, HttpServerResponse response) {
+        LOG.debugf("request body not read on %s: %s", path(uri), e.getMessage());
+        if (response.ended()) {
+            // Nothing can be written any more; an entity would fail again, this time in Quarkus's error handler.
+            return Response.status(response.getStatusCode()).build();
+        }
+        return respond(Problem.of(400, "Bad Request", "the request body could not be read", path(uri), List.of()));
     }
 
     /** Anything unexpected: logged with an id the caller can quote; the response says nothing internal. */

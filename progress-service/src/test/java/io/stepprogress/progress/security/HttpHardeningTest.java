@@ -8,6 +8,7 @@ import static io.stepprogress.progress.support.ProgressApi.plan;
 import static io.stepprogress.progress.support.ProgressApi.progress;
 import static io.stepprogress.progress.support.ProgressApi.start;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
@@ -16,6 +17,7 @@ import static org.hamcrest.Matchers.nullValue;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.stepprogress.problem.ProblemMappers;
 import io.stepprogress.progress.support.NoTrace;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.stepprogress.testkit.TestTokens;
@@ -27,7 +29,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -69,20 +78,48 @@ class HttpHardeningTest {
         String rowsBefore = NoTrace.rows(dataSource, project);
         byte[] body = ("{\"progress\":60,\"message\":\"" + "x".repeat(65 * 1024) + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
+        // Our mapper, and Quarkus's handler of what fails after it (writing to a response already ended).
+        List<Logger> loggers = List.of(Logger.getLogger(ProblemMappers.class.getName()),
+                Logger.getLogger("io.quarkus.vertx.http.runtime.QuarkusErrorHandler"));
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record);
+            }
 
-        // No Content-Length: the size is only known while the body streams in. Quarkus then answers 413 itself,
-        // without a problem body, once it has read past the limit (and the connection is closed).
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                        URI.create(publicUrl + "api/projects/" + project + "/steps/a/progress"))
-                .header("Authorization", TestTokens.bearer(TestTokens.worker()))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        System.out.printf("ATTACK chunked body of 65K -> %d %s | %s%n", response.statusCode(),
-                response.headers().firstValue("Content-Type").orElse(""), response.body());
+            @Override
+            public void flush() {
+            }
 
-        assertThat(response.statusCode()).isEqualTo(413);
+            @Override
+            public void close() {
+            }
+        };
+        loggers.forEach(logger -> logger.addHandler(capture));
+        try {
+            // No Content-Length: the size is only known while the body streams in. Quarkus then answers 413 itself,
+            // without a problem body, once it has read past the limit (and the connection is closed).
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                            URI.create(publicUrl + "api/projects/" + project + "/steps/a/progress"))
+                    .header("Authorization", TestTokens.bearer(TestTokens.worker()))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            System.out.printf("ATTACK chunked body of 65K -> %d %s | %s%n", response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(""), response.body());
+
+            assertThat(response.statusCode()).isEqualTo(413);
+            // The resource's body reader fails after the answer went out: a client's oversized body is one debug
+            // line, not an error with a stack trace that any client could write into the log on every request.
+            await().atMost(Duration.ofSeconds(10)).until(() -> logged.stream()
+                    .anyMatch(r -> String.valueOf(r.getMessage()).contains("body not read")));
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> logged.stream()
+                    .noneMatch(r -> r.getLevel().intValue() > Level.INFO.intValue() || r.getThrown() != null));
+        } finally {
+            loggers.forEach(logger -> logger.removeHandler(capture));
+        }
         assertThat(NoTrace.rows(dataSource, project)).isEqualTo(rowsBefore);
         NoTrace.assertNextEventIsTheMarker(project, 3);
     }
