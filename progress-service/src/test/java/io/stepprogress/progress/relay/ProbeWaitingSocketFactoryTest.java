@@ -45,14 +45,7 @@ class ProbeWaitingSocketFactoryTest {
     @Test
     void pgjdbcsOneMillisecondProbeWaitsForTheMessageAndKeepsItsTimeout() throws Exception {
         client.setSoTimeout(ProbeWaitingSocketFactory.PGJDBC_PROBE_TIMEOUT_MILLIS);
-        InputStream input = client.getInputStream();
-        CompletableFuture<Integer> probe = CompletableFuture.supplyAsync(() -> {
-            try {
-                return input.read(new byte[8], 0, 8);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Integer> probe = probe(client);
 
         // A plain socket's read would have ended in a SocketTimeoutException after 1 ms.
         await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> !probe.isDone());
@@ -107,16 +100,21 @@ class ProbeWaitingSocketFactoryTest {
         }
     }
 
-    /** Starts a probe, reads the wait it was given while it waits, answers it with a byte; returns the wait. */
-    private static int waitOfAProbeAnsweredBy(Socket reader, Socket peer) throws Exception {
-        InputStream input = reader.getInputStream();
-        CompletableFuture<Integer> probe = CompletableFuture.supplyAsync(() -> {
+    /** A read of up to 8 bytes on another thread, as pgjdbc's probe makes it: how many bytes it read. */
+    private static CompletableFuture<Integer> probe(Socket socket) throws Exception {
+        InputStream input = socket.getInputStream();
+        return CompletableFuture.supplyAsync(() -> {
             try {
                 return input.read(new byte[8], 0, 8);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    /** Starts a probe, reads the wait it was given while it waits, answers it with a byte; returns the wait. */
+    private static int waitOfAProbeAnsweredBy(Socket reader, Socket peer) throws Exception {
+        CompletableFuture<Integer> probe = probe(reader);
         int[] wait = new int[1];
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             wait[0] = reader.getSoTimeout();
