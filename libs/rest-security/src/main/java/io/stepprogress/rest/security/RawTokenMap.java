@@ -2,7 +2,7 @@ package io.stepprogress.rest.security;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What was worked out from a raw bearer token (its verification, its projects), kept per raw token because a
@@ -20,10 +20,10 @@ final class RawTokenMap<V> {
     }
 
     /** The value kept for the raw token, or the one {@code derive} works out, kept from now on. */
-    V computeIfAbsent(String raw, Function<String, V> derive) {
+    V computeIfAbsent(String raw, Supplier<V> derive) {
         V known = entries.get(raw);
         if (known == null) {
-            known = derive.apply(raw);
+            known = derive.get();
             put(raw, known);
         }
         return known;

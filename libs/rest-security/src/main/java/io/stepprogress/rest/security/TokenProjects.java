@@ -32,7 +32,7 @@ public final class TokenProjects {
         if (raw == null) {
             return read(token);
         }
-        return BY_RAW_TOKEN.computeIfAbsent(raw, ignored -> read(token));
+        return BY_RAW_TOKEN.computeIfAbsent(raw, () -> read(token));
     }
 
     private static ProjectPatterns read(JsonWebToken token) {

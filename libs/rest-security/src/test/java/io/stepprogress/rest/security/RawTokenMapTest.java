@@ -12,9 +12,9 @@ class RawTokenMapTest {
         RawTokenMap<String> map = new RawTokenMap<>();
         AtomicInteger derived = new AtomicInteger();
 
-        assertThat(map.computeIfAbsent("a", raw -> raw + derived.incrementAndGet())).isEqualTo("a1");
-        assertThat(map.computeIfAbsent("a", raw -> raw + derived.incrementAndGet())).isEqualTo("a1");
-        assertThat(map.computeIfAbsent("b", raw -> raw + derived.incrementAndGet())).isEqualTo("b2");
+        assertThat(map.computeIfAbsent("a", () -> "a" + derived.incrementAndGet())).isEqualTo("a1");
+        assertThat(map.computeIfAbsent("a", () -> "a" + derived.incrementAndGet())).isEqualTo("a1");
+        assertThat(map.computeIfAbsent("b", () -> "b" + derived.incrementAndGet())).isEqualTo("b2");
         assertThat(derived).hasValue(2);
     }
 
