@@ -176,8 +176,12 @@ public final class LocalStack implements AutoCloseable {
             // Checkpoints by time (checkpoint_timeout, 5 min), not by WAL volume, as PostgreSQL's docs advise for
             // write-heavy loads: at the default 1 GB the bench's overload (about 860 MB of WAL in 70 s) started a
             // checkpoint, whose full-page images then add to every commit's WAL, within seconds of its end.
+            // New WAL segments not zero-filled: a fresh cluster, or any load writing more WAL than the last checkpoint
+            // left to recycle, creates a 16 MB segment every few seconds, and zero-filling it (a 16 MB write and an
+            // fsync, under the WAL write lock) held every commit for 60-120 ms, each time (docs/benchmarks.md).
             launch(() -> postgres = EmbeddedPostgresServer.builder().port(options.postgresPort())
                     .serverConfig("max_wal_size", "4GB")
+                    .serverConfig("wal_init_zero", "off")
                     .dataDirectory(options.dataDir().resolve("postgres").toAbsolutePath()).start());
             launch(() -> kafka = EmbeddedKafkaServer.builder().port(options.kafkaPort())
                     .jvmOptions(JvmOptions.broker(logs).toArray(String[]::new))
