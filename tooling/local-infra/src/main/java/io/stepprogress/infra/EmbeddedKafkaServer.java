@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntSupplier;
 
 /**
  * A real Apache Kafka 4.4 broker (KRaft, broker and controller in one process) in a child JVM: no Docker.
@@ -49,6 +50,9 @@ public final class EmbeddedKafkaServer implements KafkaServer {
             "-Xmx384m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Djava.awt.headless=true");
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final int TAIL_LINES = 60;
+    /** Starts on ports of its own choosing, each try on new ones (see {@link Builder#start()}). */
+    private static final int PORT_ATTEMPTS = 3;
+    private static final String PORT_TAKEN = "Address already in use";
     private static final System.Logger LOG = System.getLogger(EmbeddedKafkaServer.class.getName());
 
     private final int port;
@@ -70,9 +74,9 @@ public final class EmbeddedKafkaServer implements KafkaServer {
     private boolean closed;
 
     private EmbeddedKafkaServer(Builder builder, Path dataDirectory, TemporaryDirectory temporary) {
-        this.port = builder.port == 0 ? FreePorts.find() : builder.port;
-        int controller = builder.controllerPort == 0 ? FreePorts.find() : builder.controllerPort;
-        this.controllerPort = controller == port ? FreePorts.find() : controller;
+        this.port = builder.port == 0 ? builder.freePorts.getAsInt() : builder.port;
+        int controller = builder.controllerPort == 0 ? builder.freePorts.getAsInt() : builder.controllerPort;
+        this.controllerPort = controller == port ? builder.freePorts.getAsInt() : controller;
         this.partitions = builder.partitions;
         this.dataDirectory = dataDirectory;
         this.temporary = temporary;
@@ -405,6 +409,7 @@ public final class EmbeddedKafkaServer implements KafkaServer {
         private Duration startupTimeout = Duration.ofSeconds(60);
         private List<String> jvmOptions = DEFAULT_JVM_OPTIONS;
         private final Map<String, String> brokerConfig = new LinkedHashMap<>();
+        private IntSupplier freePorts = FreePorts::find;
 
         private Builder() {
         }
@@ -450,8 +455,36 @@ public final class EmbeddedKafkaServer implements KafkaServer {
             return this;
         }
 
-        /** Starts the broker and waits until it serves requests. */
+        /** The ports picked when none is given; tests hand out a taken one to provoke the race below. */
+        Builder freePorts(IntSupplier freePorts) {
+            this.freePorts = freePorts;
+            return this;
+        }
+
+        /**
+         * Starts the broker and waits until it serves requests. A port this server picked itself was free when it
+         * was picked, not necessarily when the broker binds it a few seconds later: another process on the machine
+         * (a parallel test JVM picking its own) may take it meanwhile. Then the broker fails with "Address already in
+         * use", and it is started again on newly picked ports, up to {@value #PORT_ATTEMPTS} times in all. A port
+         * given to {@link #port(int)} is never changed.
+         */
         public EmbeddedKafkaServer start() {
+            boolean picksPorts = port == 0 || controllerPort == 0;
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return startOnce();
+                } catch (RuntimeException e) {
+                    boolean portTaken = e.getMessage() != null && e.getMessage().contains(PORT_TAKEN);
+                    if (!portTaken || !picksPorts || attempt == PORT_ATTEMPTS) {
+                        throw e;
+                    }
+                    LOG.log(Level.WARNING, "A port picked for the Kafka broker was taken before it could bind it"
+                            + " (attempt " + attempt + " of " + PORT_ATTEMPTS + "): starting again on other ports");
+                }
+            }
+        }
+
+        private EmbeddedKafkaServer startOnce() {
             Path directory;
             TemporaryDirectory temporary = null;
             if (dataDirectory == null) {
