@@ -100,8 +100,13 @@ public interface RelayConfig {
     @WithDefault("10s")
     Duration acknowledgementTimeout();
 
-    /** Producer linger: 0 favours latency; a few ms favour throughput under load. */
-    @WithDefault("0")
+    /**
+     * Producer linger: how long an event may wait for others to share its produce request. Each request costs the
+     * broker, and through the fetch it completes the notifier, about as much as the records in it: at 500 updates/s
+     * 0 sent about one event per request, and 5 ms took the stack from 2.71 to 2.26 ms of CPU per update (broker
+     * 0.38 → 0.20, notifier 0.36 → 0.18; docs/benchmarks.md) for at most 5 ms more per event. 0 favours latency alone.
+     */
+    @WithDefault("5")
     int lingerMs();
 
     /**
