@@ -101,10 +101,10 @@ public interface RelayConfig {
     Duration acknowledgementTimeout();
 
     /**
-     * Producer linger: how long an event may wait for others to share its produce request. Each request costs the
-     * broker, and through the fetch it completes the notifier, about as much as the records in it: at 500 updates/s
-     * 0 sent about one event per request, and 5 ms took the stack from 2.71 to 2.26 ms of CPU per update (broker
-     * 0.38 → 0.20, notifier 0.36 → 0.18; docs/benchmarks.md) for at most 5 ms more per event. 0 favours latency alone.
+     * Producer linger: how long an event may wait for others to share its produce request. The broker, and through the
+     * fetch a request completes the notifier, pay per request more than per event, and below the write path's top rate
+     * events reach the relay a few at a time: 5 ms costs each event up to 5 ms and saves about a sixth of the stack's CPU
+     * per update at 500/s (docs/benchmarks.md, the tuning table). 0 favours latency alone.
      */
     @WithDefault("5")
     int lingerMs();

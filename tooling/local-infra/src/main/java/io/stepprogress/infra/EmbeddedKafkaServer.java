@@ -466,22 +466,29 @@ public final class EmbeddedKafkaServer implements KafkaServer {
          * was picked, not necessarily when the broker binds it a few seconds later: another process on the machine
          * (a parallel test JVM picking its own) may take it meanwhile. Then the broker fails with "Address already in
          * use", and it is started again on newly picked ports, up to {@value #PORT_ATTEMPTS} times in all. A port
-         * given to {@link #port(int)} is never changed.
+         * given to {@link #port(int)} or {@link #controllerPort(int)} is never changed, so when it is the one taken
+         * the start fails at once.
          */
         public EmbeddedKafkaServer start() {
-            boolean picksPorts = port == 0 || controllerPort == 0;
             for (int attempt = 1; ; attempt++) {
                 try {
                     return startOnce();
                 } catch (RuntimeException e) {
-                    boolean portTaken = e.getMessage() != null && e.getMessage().contains(PORT_TAKEN);
-                    if (!portTaken || !picksPorts || attempt == PORT_ATTEMPTS) {
+                    if (attempt == PORT_ATTEMPTS || !aPickedPortWasTaken(e)) {
                         throw e;
                     }
                     LOG.log(Level.WARNING, "A port picked for the Kafka broker was taken before it could bind it"
                             + " (attempt " + attempt + " of " + PORT_ATTEMPTS + "): starting again on other ports");
                 }
             }
+        }
+
+        private boolean aPickedPortWasTaken(RuntimeException failure) {
+            boolean portTaken = failure.getMessage() != null && failure.getMessage().contains(PORT_TAKEN);
+            boolean picksPorts = port == 0 || controllerPort == 0;
+            boolean givenPortsFree = (port == 0 || FreePorts.isFree(port))
+                    && (controllerPort == 0 || FreePorts.isFree(controllerPort));
+            return portTaken && picksPorts && givenPortsFree;
         }
 
         private EmbeddedKafkaServer startOnce() {

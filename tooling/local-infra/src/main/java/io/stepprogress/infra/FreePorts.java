@@ -19,4 +19,13 @@ final class FreePorts {
             throw new UncheckedIOException("No free port", e);
         }
     }
+
+    /** Whether {@code port} can be bound on 127.0.0.1 right now. */
+    static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 }

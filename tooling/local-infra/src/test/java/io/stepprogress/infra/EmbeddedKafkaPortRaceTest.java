@@ -47,10 +47,17 @@ class EmbeddedKafkaPortRaceTest {
     @Test
     void aGivenPortThatIsTakenIsNotReplacedAndTheErrorSaysWhy() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            assertThatThrownBy(() -> EmbeddedKafkaServer.builder().port(taken.getLocalPort())
-                    .controllerPort(FreePorts.find()).start().close())
+            AtomicInteger picks = new AtomicInteger();
+            IntSupplier ports = () -> {
+                picks.incrementAndGet();
+                return FreePorts.find();
+            };
+            // As in the local stack: the client port given, the controller port picked.
+            assertThatThrownBy(() -> EmbeddedKafkaServer.builder().freePorts(ports).port(taken.getLocalPort())
+                    .start().close())
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("Address already in use");
+            assertThat(picks.get()).as("one start: no other try can free a given port").isEqualTo(1);
         }
     }
 }
