@@ -37,14 +37,14 @@ public final class BenchOptions {
               get        notifier GET /api/projects/{id}/progress on one keep-alive connection, and the same
                          GETs to a trivial HTTP server inside the tool (the loopback baseline): the p50 ratio
               idle       no load for --duration (60s): CPU of every process of the stack and in total
-              overload   twice the rate for --duration (60s), then the rate for as long (after --warmup 10s
-                         at the rate); the rate is --rate, else the last ramp.json's result in --out, else
-                         100/s. Updates change statuses (the default plan as the ramp, enough projects that
-                         each run fills the load: --progress-per-step updates, sized to it, then a completion
-                         per step; the current step fails after the load). Write p99 (200 or 503), SSE
-                         delivery p99 during the overload, time back to steady (--p99-limit), and whether
-                         every stream ends on its project's final view with every status change delivered
-                         (merged progress events are accepted)
+              overload   the rate for --duration (60s, the baseline), twice the rate for as long, then the
+                         rate for as long (after --warmup 10s at the rate); the rate is --rate, else the last
+                         ramp.json's result in --out, else 100/s. Updates change statuses (the default plan as
+                         the ramp, enough projects that each run fills the load: --progress-per-step updates,
+                         sized to it, then a completion per step; the current step fails after the load).
+                         Write p99 (200 or 503), SSE delivery p99 during the overload, time back to steady
+                         (as the baseline; and by --p99-limit), and whether every stream ends on its
+                         project's final view with every status change delivered (merged events accepted)
               all        idle, get, steady, ramp, overload, fanout, recovery, floor
             targets (loopback only unless --allow-remote):
               --progress-url URL        http://127.0.0.1:8081

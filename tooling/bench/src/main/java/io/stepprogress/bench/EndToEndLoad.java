@@ -340,35 +340,42 @@ final class EndToEndLoad implements AutoCloseable {
         return run;
     }
 
-    /** The overload's timeline: {@code warmup} at the rate, {@code overload} at twice it, {@code after} at it. */
-    static List<RateSchedule.Phase> overloadPhases(double rate, Duration warmup, Duration overload, Duration after) {
-        return List.of(new RateSchedule.Phase(rate, warmup), new RateSchedule.Phase(2 * rate, overload),
-                new RateSchedule.Phase(rate, after));
+    /**
+     * The overload's timeline: {@code warmup} at the rate, {@code baseline} at it (the same load before the
+     * overload, measured), {@code overload} at twice it, {@code after} at it.
+     */
+    static List<RateSchedule.Phase> overloadPhases(double rate, Duration warmup, Duration baseline, Duration overload,
+                                                   Duration after) {
+        return List.of(new RateSchedule.Phase(rate, warmup), new RateSchedule.Phase(rate, baseline),
+                new RateSchedule.Phase(2 * rate, overload), new RateSchedule.Phase(rate, after));
     }
 
     /**
-     * Overload: {@code warmup} at {@code rate} (not measured), then {@code overload} at twice the rate, then
-     * {@code after} at the rate again. The overload phase is the band; what every stream received is tracked
-     * (see {@link #prepare(BenchContext, Report, int, int, boolean)}) and the updates change statuses too.
+     * Overload: {@code warmup} at {@code rate} (not measured), {@code baseline} at the rate, then {@code overload} at
+     * twice the rate, then {@code after} at the rate again. The overload phase is the band; what every stream
+     * received is tracked (see {@link #prepare(BenchContext, Report, int, int, boolean)}) and the updates change
+     * statuses too.
      */
-    Run runOverload(double rate, Duration warmup, Duration overload, Duration after, int workers, int progressPerStep) {
+    Run runOverload(double rate, Duration warmup, Duration baseline, Duration overload, Duration after, int workers,
+                    int progressPerStep) {
         plan = (n, steps) -> BenchProjects.updateWithStatusChanges(n, steps, progressPerStep);
         afterWrites = this::endRuns;
         FlightRecordings recordings = bench.startFlightRecordings();
         long start = System.nanoTime() + 200_000_000L;
         Run run = new Run(start);
         run.rate = rate;
-        RateSchedule schedule = RateSchedule.phases(start, overloadPhases(rate, warmup, overload, after));
-        long overloadFrom = schedule.phaseStartNanos(1);
-        long overloadTo = schedule.phaseStartNanos(2);
+        RateSchedule schedule = RateSchedule.phases(start, overloadPhases(rate, warmup, baseline, overload, after));
+        long overloadFrom = schedule.phaseStartNanos(2);
+        long overloadTo = schedule.phaseStartNanos(3);
         run.bandName = "during the overload";
         run.writeBand = new DueWindowLatency(overloadFrom, overloadTo, new Latency("write", "", start));
         run.e2eBand = new DueWindowLatency(overloadFrom, overloadTo, new Latency("e2e", "", start));
         run.deliveryBand = new DueWindowLatency(overloadFrom, overloadTo, new Latency("delivery", "", start));
         run.delivery = new DueWindowLatency(overloadFrom, Long.MAX_VALUE, new Latency("delivery", "", start));
-        BenchContext.log("overload: %.0f updates/s for %d s (warm-up), %.0f/s for %d s, %.0f/s for %d s; %d workers, "
-                        + "%d projects, %d streams", rate, warmup.toSeconds(), 2 * rate, overload.toSeconds(), rate,
-                after.toSeconds(), workers, projects.size(), subscribers == null ? 0 : subscribers.size());
+        BenchContext.log("overload: %.0f updates/s for %d s (warm-up) and %d s (baseline), %.0f/s for %d s, %.0f/s for "
+                        + "%d s; %d workers, %d projects, %d streams", rate, warmup.toSeconds(), baseline.toSeconds(),
+                2 * rate, overload.toSeconds(), rate, after.toSeconds(), workers, projects.size(),
+                subscribers == null ? 0 : subscribers.size());
         Thread scrapes = new Thread(() -> {
             WriteLoad.sleepUntil(overloadFrom);
             io.stepprogress.testkit.PrometheusMetrics before = bench.notifierMetrics.scrape();
@@ -382,7 +389,7 @@ final class EndToEndLoad implements AutoCloseable {
         }, "bench-overload-scrapes");
         scrapes.setDaemon(true);
         scrapes.start();
-        drive(run, schedule, overloadFrom, workers, recordings);
+        drive(run, schedule, schedule.phaseStartNanos(1), workers, recordings); // measured from the baseline on
         try {
             scrapes.join(10_000);
         } catch (InterruptedException e) {

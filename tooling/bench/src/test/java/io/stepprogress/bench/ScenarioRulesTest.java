@@ -35,6 +35,40 @@ class ScenarioRulesTest {
     }
 
     @Test
+    void backToSteadyAsTheBaselineIsTheFirstWindowNoSlowerThanNineInTenOfTheBaselinesWindows() {
+        // the baseline's windows: 30..120 ms; nine in ten are at most 110
+        double[] baselineWindows = {30, 40, 50, 60, 70, 80, 90, 100, 110, 120};
+        // the overload ends at 130 s; [t, count, p50, p99, max] of 5 s windows
+        List<double[]> windows = List.of(row(129, 900), row(130, 600), row(131, 300), row(132, 115), row(133, 105),
+                row(134, 40));
+
+        assertThat(Scenarios.secondsUntilTypical(windows, baselineWindows, 130)).isEqualTo(3.0);
+        assertThat(Scenarios.secondsUntilTypical(List.of(row(130, 111), row(131, 500)), baselineWindows, 130)).isNaN();
+        assertThat(Scenarios.secondsUntilTypical(windows, new double[0], 130)).isNaN();
+    }
+
+    @Test
+    void aStackThatStaysSlowerThanItsBaselineIsCaughtButNotTheBaselinesOwnTransients() {
+        double[] baseline = new double[60];
+        for (int s = 0; s < baseline.length; s++) {
+            baseline[s] = 30 + (s * 7) % 21; // 30..50 ms
+        }
+        baseline[17] = 199; // a transient, as at the ramp's result without any overload
+        double[] sameWithTransients = baseline.clone();
+        sameWithTransients[3] = 160;
+        sameWithTransients[41] = 220;
+        double[] slower = new double[50];
+        for (int s = 0; s < slower.length; s++) {
+            slower[s] = baseline[s] + 15;
+        }
+
+        assertThat(Scenarios.slowerThanBaseline(baseline, sameWithTransients)).isFalse();
+        assertThat(Scenarios.slowerThanBaseline(baseline, slower)).isTrue();
+        assertThat(Scenarios.p99sBetween(List.of(row(9, 1), row(10, 2), row(11, 3), row(12, 4)), 10, 12))
+                .containsExactly(2, 3);
+    }
+
+    @Test
     void aRampStepsWorstWindowIsTakenAfterTheWarmUp() {
         // [first second, count, p50, p99, max] of sliding windows; the step's first 5 s are its warm-up
         List<double[]> windows = List.of(row(3, 400), row(5, 40), row(6, 130), row(7, 60));

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * The collector and heap of every JVM the launcher starts (the services and the Kafka broker), and a GC log per
- * JVM in the stack's logs directory, so pause times can be read after a run ({@code logs/<name>-gc.log}).
+ * JVM in the stack's logs directory, so pause times can be read after a run ({@code logs/<name>-gc.log}), with the
+ * wall-clock time beside the uptime, to line them up with a benchmark's per-second series.
  * <p>
  * The default was chosen by measurement (docs/benchmarks.md, "JVM flags"): {@code steady} at 300/s on this two-core
  * machine under candidates, pauses from the GC logs. ParallelGC with a fixed heap had the least pause time in the
@@ -53,6 +54,6 @@ final class JvmOptions {
     }
 
     private static String gcLog(Path logs, String name) {
-        return "-Xlog:gc:file=" + logs.toAbsolutePath().resolve(name + "-gc.log") + ":uptime,level,tags:filecount=2,filesize=10m";
+        return "-Xlog:gc:file=" + logs.toAbsolutePath().resolve(name + "-gc.log") + ":time,uptime,level,tags:filecount=2,filesize=10m";
     }
 }
