@@ -474,6 +474,11 @@ final class Scenarios {
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
+    /** The highest value; NaN when there is none. */
+    static double max(double[] values) {
+        return java.util.Arrays.stream(values).max().orElse(Double.NaN);
+    }
+
     private static double round3(double v) {
         return Math.round(v * 1000) / 1000.0;
     }
@@ -504,12 +509,13 @@ final class Scenarios {
     }
 
     /**
-     * Whether the per-second e2e p99s {@code after} are slower than {@code baseline}'s: a one-sided rank-sum test
-     * at {@link #SLOWER_THAN_BASELINE_P}. Ranks, so one slow second counts as one second whatever its size: this
-     * catches a stack that stays slower (a debt the overload left), not the transients the baseline had too.
+     * Whether per-second e2e p99s are slower than the baseline's, given the one-sided rank-sum p that they are
+     * ({@link RankSum#pLaterGreater}): below {@link #SLOWER_THAN_BASELINE_P}. Ranks, so one slow second counts as one
+     * second whatever its size: this catches a stack that stays slower (a debt the overload left), not the transients
+     * the baseline had too.
      */
-    static boolean slowerThanBaseline(double[] baseline, double[] after) {
-        return RankSum.pLaterGreater(baseline, after) < SLOWER_THAN_BASELINE_P;
+    static boolean slowerThanBaseline(double pLaterGreater) {
+        return pLaterGreater < SLOWER_THAN_BASELINE_P;
     }
 
     /** The highest e2e p99 of the windows of {@code series} from {@code fromSecond} on; NaN without one. */
@@ -541,8 +547,7 @@ final class Scenarios {
                 .count();
         // Projects as many as before the baseline was added (the updates from the overload on fill their runs), so
         // the shape stays as it was measured; the baseline's updates make each project's steps longer.
-        long sizedBy = RateSchedule.phases(0, List.of(new RateSchedule.Phase(rate, warmup),
-                new RateSchedule.Phase(2 * rate, phase), new RateSchedule.Phase(rate, phase))).count();
+        long sizedBy = scheduled - RateSchedule.of(0, rate, baseline).count();
         int defaultSteps = 4; // the default plan as shipped; only sizes the project count
         int projectCount = or(o.projects, (int) Math.max(64, (sizedBy + BenchProjects.updatesPerRun(defaultSteps) - 1)
                 / BenchProjects.updatesPerRun(defaultSteps)));
@@ -599,10 +604,9 @@ final class Scenarios {
             double[] afterP99s = p99sBetween(perSecond, overloadEnd + BACK_TO_STEADY_WITHIN, Double.MAX_VALUE);
             double typicalAfter = secondsUntilTypical(windows, baselineWindowP99s, overloadEnd);
             double pAfter = RankSum.pLaterGreater(baselineP99s, afterP99s);
-            boolean staysSlower = slowerThanBaseline(baselineP99s, afterP99s);
+            boolean staysSlower = slowerThanBaseline(pAfter);
             LatencySummary baselineE2e = run.e2e.summaryBetween((int) Math.ceil(baselineFrom), (int) overloadFrom);
-            double baselineWorstWindow = baselineWindowP99s.length == 0 ? Double.NaN
-                    : java.util.Arrays.stream(baselineWindowP99s).max().getAsDouble();
+            double baselineWorstWindow = max(baselineWindowP99s);
             boolean baselineWindowsPass = baselineWorstWindow < limitMs;
             // Also, by the limit: the e2e p99 of every 5-second window from then on under it. Judged only when the
             // baseline met it: otherwise the rate itself is not steady by it, overload or not.
@@ -625,10 +629,9 @@ final class Scenarios {
             report.counts.put("one-sided p that the seconds from " + BACK_TO_STEADY_WITHIN + " s after the overload are "
                     + "slower than the baseline's (rank-sum)", Double.isNaN(pAfter) ? "none" : round3(pAfter));
             report.counts.put("baseline's per-second e2e p99 (median, max)", f("%.1f, %.1f ms", median(baselineP99s),
-                    baselineP99s.length == 0 ? Double.NaN : java.util.Arrays.stream(baselineP99s).max().getAsDouble()));
+                    max(baselineP99s)));
             report.counts.put("after's per-second e2e p99 from " + BACK_TO_STEADY_WITHIN + " s (median, max)",
-                    f("%.1f, %.1f ms", median(afterP99s),
-                            worstWindowP99(perSecond, overloadEnd + BACK_TO_STEADY_WITHIN)));
+                    f("%.1f, %.1f ms", median(afterP99s), max(afterP99s)));
             report.counts.put("baseline's worst 5 s window e2e p99 (ms)", Double.isNaN(baselineWorstWindow) ? "none"
                     : baselineWorstWindow);
             report.counts.put("back to steady after the overload (s): every 5 s window's e2e p99 under the limit",

@@ -62,8 +62,10 @@ class ScenarioRulesTest {
             slower[s] = baseline[s] + 15;
         }
 
-        assertThat(Scenarios.slowerThanBaseline(baseline, sameWithTransients)).isFalse();
-        assertThat(Scenarios.slowerThanBaseline(baseline, slower)).isTrue();
+        assertThat(Scenarios.slowerThanBaseline(RankSum.pLaterGreater(baseline, sameWithTransients))).isFalse();
+        assertThat(Scenarios.slowerThanBaseline(RankSum.pLaterGreater(baseline, slower))).isTrue();
+        assertThat(Scenarios.max(new double[] {3, 9, 4})).isEqualTo(9);
+        assertThat(Scenarios.max(new double[0])).isNaN();
         assertThat(Scenarios.p99sBetween(List.of(row(9, 1), row(10, 2), row(11, 3), row(12, 4)), 10, 12))
                 .containsExactly(2, 3);
     }
