@@ -248,7 +248,8 @@ public final class BenchContext {
         if (limit.isZero()) {
             return;
         }
-        awaitUnder(limit, 10_000, 0.25, u -> u.name().equals("other"), "machine quiet: %.2f cores used outside the stack",
+        awaitUnder(limit, 10_000, SideMeasurements.NOT_QUIET_CORES, u -> u.name().equals("other"),
+                "machine quiet: %.2f cores used outside the stack",
                 "waiting for a quiet machine: %.2f cores used outside the stack");
     }
 

@@ -103,68 +103,92 @@ final class Scenarios {
         double best = 0;
         EndToEndLoad.Run lastRun = null;
         String failure = null;
+        List<String> repeated = new ArrayList<>();
         try {
+            steps:
             for (double rate : rates) {
-                Duration measured = o.stepDuration.minus(o.stepWarmup);
-                EndToEndLoad.Run run = load.run(rate, measured, o.stepWarmup, workers, false);
-                lastRun = run;
-                LatencySummary e2e = run.e2e.summary();
-                double worstWindow = worstWindowP99(run.e2e.series(STEADY_WINDOW_SECONDS), o.stepWarmup.toSeconds());
-                LatencySummary write = run.stats.write.summary();
-                double achieved = run.stats.achievedPerSecond();
-                long errors = run.stats.errorCount();
-                long sent = Math.max(1, run.stats.sent.sum());
-                String why = null;
-                if (run.stats.abortedBehindSchedule()) {
-                    why = "fell more than " + o.maxLag.toSeconds() + " s behind schedule";
-                } else if (e2e.count() == 0) {
-                    why = "no frame measured";
-                } else if (e2e.p99() >= limitMs) {
-                    why = "e2e p99 " + Report.ms(e2e.p99()) + " ms";
-                } else if (achieved < 0.95 * rate) {
-                    why = f("achieved %.0f/s", achieved);
-                } else if (errors > 0.001 * sent) {
-                    why = errors + " errors";
-                } else if (run.stats.shed() > 0) {
-                    why = run.stats.shed() + " progress updates shed (503)";
-                } else if (run.behindAfterDrain > 0) {
-                    why = run.behindAfterDrain + " streams missing frames after the drain";
-                }
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("rate/s", rate);
-                row.put("achieved/s", round(achieved));
-                row.put("write p50", write.p50());
-                row.put("write p99", write.p99());
-                row.put("e2e p50", e2e.p50());
-                row.put("e2e p99", e2e.p99());
-                row.put("e2e p99, worst " + STEADY_WINDOW_SECONDS + " s", worstWindow);
-                row.put("e2e p99.9", e2e.p999());
-                row.put("e2e max", e2e.max());
-                row.put("errors", errors);
-                row.put("shed", run.stats.shed());
-                for (ProcessSampler.Usage u : run.processes) {
-                    if (!u.name().startsWith("bench")) {
-                        row.put("cpu " + shortName(u.name()), u.cpuCores());
-                    } else {
-                        row.put("cpu bench", u.cpuCores());
+                for (int attempt = 1; ; attempt++) {
+                    Duration measured = o.stepDuration.minus(o.stepWarmup);
+                    EndToEndLoad.Run run = load.run(rate, measured, o.stepWarmup, workers, false);
+                    lastRun = run;
+                    LatencySummary e2e = run.e2e.summary();
+                    double worstWindow = worstWindowP99(run.e2e.series(STEADY_WINDOW_SECONDS),
+                            o.stepWarmup.toSeconds());
+                    LatencySummary write = run.stats.write.summary();
+                    double achieved = run.stats.achievedPerSecond();
+                    long errors = run.stats.errorCount();
+                    long sent = Math.max(1, run.stats.sent.sum());
+                    String why = null;
+                    boolean latencyOnly = false;
+                    if (run.stats.abortedBehindSchedule()) {
+                        why = "fell more than " + o.maxLag.toSeconds() + " s behind schedule";
+                    } else if (e2e.count() == 0) {
+                        why = "no frame measured";
+                    } else if (e2e.p99() >= limitMs) {
+                        why = "e2e p99 " + Report.ms(e2e.p99()) + " ms";
+                        latencyOnly = achieved >= 0.95 * rate && errors <= 0.001 * sent && run.stats.shed() == 0
+                                && run.behindAfterDrain == 0;
+                    } else if (achieved < 0.95 * rate) {
+                        why = f("achieved %.0f/s", achieved);
+                    } else if (errors > 0.001 * sent) {
+                        why = errors + " errors";
+                    } else if (run.stats.shed() > 0) {
+                        why = run.stats.shed() + " progress updates shed (503)";
+                    } else if (run.behindAfterDrain > 0) {
+                        why = run.behindAfterDrain + " streams missing frames after the drain";
                     }
-                }
-                row.put("stack cores", stackCores(run.processes));
-                row.put("stack ms/update", stackMsPerUpdate(run.processes, run.stats.answeredInWindow.sum()));
-                row.put("busy cores", run.busyCores);
-                row.put("pass", why == null ? "pass" : "**FAIL**");
-                row.put("why not", why == null ? "" : why);
-                report.steps.add(row);
-                p50.add(new double[] {rate, e2e.p50()});
-                p99.add(new double[] {rate, e2e.p99()});
-                writeP99.add(new double[] {rate, write.p99()});
-                BenchContext.log("ramp %.0f/s: achieved %.0f/s, e2e p50 %s p99 %s ms, write p99 %s ms -> %s", rate, achieved,
-                        Report.ms(e2e.p50()), Report.ms(e2e.p99()), Report.ms(write.p99()), why == null ? "pass" : why);
-                if (why != null) {
-                    failure = f("%.0f/s: %s", rate, why);
+                    double outside = run.processes.stream().filter(u -> u.name().equals("other"))
+                            .mapToDouble(ProcessSampler.Usage::cpuCores).sum();
+                    if (why != null && outside > SideMeasurements.NOT_QUIET_CORES) {
+                        // A step is 20 s: the whole ramp's average can say quiet while one step was not.
+                        why += f(" (NOT QUIET: %.2f cores used outside the stack in this step)", outside);
+                    }
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("rate/s", rate);
+                    row.put("attempt", attempt);
+                    row.put("achieved/s", round(achieved));
+                    row.put("write p50", write.p50());
+                    row.put("write p99", write.p99());
+                    row.put("e2e p50", e2e.p50());
+                    row.put("e2e p99", e2e.p99());
+                    row.put("e2e p99, worst " + STEADY_WINDOW_SECONDS + " s", worstWindow);
+                    row.put("e2e p99.9", e2e.p999());
+                    row.put("e2e max", e2e.max());
+                    row.put("errors", errors);
+                    row.put("shed", run.stats.shed());
+                    for (ProcessSampler.Usage u : run.processes) {
+                        if (!u.name().startsWith("bench")) {
+                            row.put("cpu " + shortName(u.name()), u.cpuCores());
+                        } else {
+                            row.put("cpu bench", u.cpuCores());
+                        }
+                    }
+                    row.put("stack cores", stackCores(run.processes));
+                    row.put("stack ms/update", stackMsPerUpdate(run.processes, run.stats.answeredInWindow.sum()));
+                    row.put("busy cores", run.busyCores);
+                    boolean repeat = why != null && repeatStep(latencyOnly, attempt);
+                    row.put("pass", why == null ? "pass" : repeat ? "fail, repeated" : "**FAIL**");
+                    row.put("why not", why == null ? "" : why);
+                    report.steps.add(row);
+                    BenchContext.log("ramp %.0f/s%s: achieved %.0f/s, e2e p50 %s p99 %s ms, write p99 %s ms -> %s",
+                            rate, attempt > 1 ? " (repeat)" : "", achieved, Report.ms(e2e.p50()), Report.ms(e2e.p99()),
+                            Report.ms(write.p99()), why == null ? "pass"
+                                    : repeat ? why + "; repeating the step once" : why);
+                    if (repeat) {
+                        repeated.add(f("%.0f/s (%s, worst %d s window %s ms)", rate, why, STEADY_WINDOW_SECONDS,
+                                Report.ms(worstWindow)));
+                        continue;
+                    }
+                    p50.add(new double[] {rate, e2e.p50()});
+                    p99.add(new double[] {rate, e2e.p99()});
+                    writeP99.add(new double[] {rate, write.p99()});
+                    if (why != null) {
+                        failure = f("%.0f/s: %s%s", rate, why, attempt > 1 ? " (in both attempts)" : "");
+                        break steps;
+                    }
+                    best = rate;
                     break;
                 }
-                best = rate;
             }
         } finally {
             load.close();
@@ -178,10 +202,25 @@ final class Scenarios {
                         failure == null ? "; every step passed, so the real maximum is higher" : "; first failing step " + failure)
                 : "no step passed: " + failure);
         report.notes.add("latencies, throughput, counts and processes above are those of the last step run");
+        if (!repeated.isEmpty()) {
+            report.notes.add("steps that failed on latency alone and were run once more (the repeat decides): "
+                    + String.join("; ", repeated));
+        }
         SvgChart chart = new SvgChart("ramp: latency by offered rate", "offered rate (updates/s)")
                 .series("e2e p50", p50).series("e2e p99", p99).series("write p99", writeP99)
                 .line(limitMs, "pass: e2e p99 < " + SvgChart.number(limitMs) + " ms");
         return new Result(report, chart);
+    }
+
+    /**
+     * Whether a failed ramp step runs once more. At a rate the stack carries with a p99 of 30-45 ms, one stall of
+     * 0.2 s in its 20 measured seconds fails it (seen at 600/s at `6bc82dc`, where 800-1,200/s passed in the next
+     * ramp), so the result measured where the first stall fell. A failure on latency alone is repeated once and the
+     * repeat decides; one on errors, shedding, falling behind, a short rate or missing frames is capacity, not a
+     * transient, and ends the ramp at once. Both attempts are reported.
+     */
+    static boolean repeatStep(boolean latencyOnly, int attempt) {
+        return latencyOnly && attempt == 1;
     }
 
     static String shortName(String process) {

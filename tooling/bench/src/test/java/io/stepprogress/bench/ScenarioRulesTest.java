@@ -23,6 +23,13 @@ class ScenarioRulesTest {
     }
 
     @Test
+    void aRampStepThatFailedOnLatencyAloneRunsOnceMoreAndTheRepeatDecides() {
+        assertThat(Scenarios.repeatStep(true, 1)).as("first attempt, latency alone").isTrue();
+        assertThat(Scenarios.repeatStep(true, 2)).as("the repeat failed on latency too: the ramp ends").isFalse();
+        assertThat(Scenarios.repeatStep(false, 1)).as("errors, shedding, lag or missing frames: no repeat").isFalse();
+    }
+
+    @Test
     void backToSteadyIsTheFirstSecondAfterTheOverloadFromWhichEveryP99StaysUnderTheLimit() {
         // [t, count, p50, p99, max]; the overload ends at 70 s
         List<double[]> series = List.of(row(69, 900), row(70, 400), row(71, 150), row(72, 80), row(73, 120),
