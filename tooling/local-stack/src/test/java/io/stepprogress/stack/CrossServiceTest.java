@@ -725,9 +725,14 @@ class CrossServiceTest {
 
             List<String> expected = List.of(REQUEST_SPAN, PUBLISH_SPAN, "notifier apply", "notifier sse write",
                     "audit insert", "alert update");
-            List<ExportedSpan> trace = await().atMost(WAIT).until(() -> traces.spans(traceId),
-                    spans -> spans.stream().map(ExportedSpan::name).collect(java.util.stream.Collectors.toSet())
-                            .containsAll(expected));
+            List<ExportedSpan> trace;
+            try {
+                trace = await().atMost(WAIT).until(() -> traces.spans(traceId),
+                        spans -> spans.stream().map(ExportedSpan::name).collect(java.util.stream.Collectors.toSet())
+                                .containsAll(expected));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(whySpansAreMissing(traceId, expected), e);
+            }
             String table = "trace " + traceId + ": one step update, " + java.time.Instant.ofEpochSecond(0,
                     trace.stream().mapToLong(ExportedSpan::startNanos).min().orElseThrow()) + "\n" + TraceTable.format(trace);
             Files.createDirectories(Path.of("target"));
@@ -775,6 +780,38 @@ class CrossServiceTest {
                     .allSatisfy(w -> assertThat(w.startNanos()).isGreaterThanOrEqualTo(apply.startNanos()));
             assertThat(traces.refused()).as("export requests the receiver could not read").isZero();
         }
+    }
+
+    /**
+     * What a failed wait for a trace's spans leaves to read: which spans are missing, whether the services that make
+     * them are ready, and the end of their logs (a span that never comes is otherwise only a timeout).
+     */
+    private String whySpansAreMissing(String traceId, List<String> expected) {
+        Set<String> arrived = new HashSet<>();
+        traces.spans(traceId).forEach(span -> arrived.add(span.name()));
+        StringBuilder why = new StringBuilder("spans of trace " + traceId + " missing after " + WAIT + ": ");
+        Set<Service> makers = new java.util.LinkedHashSet<>();
+        for (String name : expected) {
+            if (!arrived.contains(name)) {
+                why.append("'").append(name).append("' ");
+                makers.add(name.startsWith("notifier") ? Service.NOTIFIER : name.startsWith("audit") ? Service.AUDIT
+                        : name.startsWith("alert") ? Service.ALERT : Service.PROGRESS);
+            }
+        }
+        why.append(String.format("; arrived %s; the receiver kept %d spans, dropped %d, refused %d requests", arrived,
+                traces.received(), traces.dropped(), traces.refused()));
+        for (Service maker : makers) {
+            ServiceProcess process = stack.service(maker);
+            why.append(String.format("%n%s ready=%s, the end of %s:%n", maker.module(), process.ready(),
+                    process.log()));
+            try {
+                List<String> lines = Files.readAllLines(process.log());
+                lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(l -> why.append(l).append('\n'));
+            } catch (IOException | RuntimeException e) {
+                why.append("(unreadable: ").append(e).append(")\n");
+            }
+        }
+        return why.toString();
     }
 
     private static final String REQUEST_SPAN = "POST /api/projects/{projectId}/steps/{step}/progress";
