@@ -36,7 +36,8 @@ public final class BenchOptions {
                          the write path first warms in 5 s slices until its rate stops rising (JIT), at most
                          --floor-warm-limit (2m; 0: only --warmup)
               get        notifier GET /api/projects/{id}/progress on one keep-alive connection, and the same
-                         GETs to a trivial HTTP server inside the tool (the loopback baseline): the p50 ratio
+                         GETs to a trivial HTTP server inside the tool (the loopback baseline), in alternating
+                         blocks: the p50 ratio
               idle       no load for --duration (60s): CPU of every process of the stack and in total
               overload   the rate for --duration (60s, the baseline), twice the rate for as long, then the
                          rate for as long (after --warmup 10s at the rate); the rate is --rate, else the last
