@@ -104,11 +104,11 @@ final class Scenarios {
         EndToEndLoad.Run lastRun = null;
         String failure = null;
         List<String> repeated = new ArrayList<>();
+        Duration measured = o.stepDuration.minus(o.stepWarmup);
         try {
             steps:
             for (double rate : rates) {
                 for (int attempt = 1; ; attempt++) {
-                    Duration measured = o.stepDuration.minus(o.stepWarmup);
                     EndToEndLoad.Run run = load.run(rate, measured, o.stepWarmup, workers, false);
                     lastRun = run;
                     LatencySummary e2e = run.e2e.summary();
@@ -118,27 +118,25 @@ final class Scenarios {
                     double achieved = run.stats.achievedPerSecond();
                     long errors = run.stats.errorCount();
                     long sent = Math.max(1, run.stats.sent.sum());
-                    String why = null;
-                    boolean latencyOnly = false;
+                    // Capacity first: a step that also failed that way is not a transient, and is not repeated.
+                    String capacity = null;
                     if (run.stats.abortedBehindSchedule()) {
-                        why = "fell more than " + o.maxLag.toSeconds() + " s behind schedule";
+                        capacity = "fell more than " + o.maxLag.toSeconds() + " s behind schedule";
                     } else if (e2e.count() == 0) {
-                        why = "no frame measured";
-                    } else if (e2e.p99() >= limitMs) {
-                        why = "e2e p99 " + Report.ms(e2e.p99()) + " ms";
-                        latencyOnly = achieved >= 0.95 * rate && errors <= 0.001 * sent && run.stats.shed() == 0
-                                && run.behindAfterDrain == 0;
+                        capacity = "no frame measured";
                     } else if (achieved < 0.95 * rate) {
-                        why = f("achieved %.0f/s", achieved);
+                        capacity = f("achieved %.0f/s", achieved);
                     } else if (errors > 0.001 * sent) {
-                        why = errors + " errors";
+                        capacity = errors + " errors";
                     } else if (run.stats.shed() > 0) {
-                        why = run.stats.shed() + " progress updates shed (503)";
+                        capacity = run.stats.shed() + " progress updates shed (503)";
                     } else if (run.behindAfterDrain > 0) {
-                        why = run.behindAfterDrain + " streams missing frames after the drain";
+                        capacity = run.behindAfterDrain + " streams missing frames after the drain";
                     }
-                    double outside = run.processes.stream().filter(u -> u.name().equals("other"))
-                            .mapToDouble(ProcessSampler.Usage::cpuCores).sum();
+                    String latency = e2e.count() > 0 && e2e.p99() >= limitMs
+                            ? "e2e p99 " + Report.ms(e2e.p99()) + " ms" : null;
+                    String why = latency == null ? capacity : capacity == null ? latency : latency + "; " + capacity;
+                    double outside = SideMeasurements.outsideCores(run.processes);
                     if (why != null && outside > SideMeasurements.NOT_QUIET_CORES) {
                         // A step is 20 s: the whole ramp's average can say quiet while one step was not.
                         why += f(" (NOT QUIET: %.2f cores used outside the stack in this step)", outside);
@@ -166,7 +164,7 @@ final class Scenarios {
                     row.put("stack cores", stackCores(run.processes));
                     row.put("stack ms/update", stackMsPerUpdate(run.processes, run.stats.answeredInWindow.sum()));
                     row.put("busy cores", run.busyCores);
-                    boolean repeat = why != null && repeatStep(latencyOnly, attempt);
+                    boolean repeat = why != null && repeatStep(capacity == null, attempt);
                     row.put("pass", why == null ? "pass" : repeat ? "fail, repeated" : "**FAIL**");
                     row.put("why not", why == null ? "" : why);
                     report.steps.add(row);

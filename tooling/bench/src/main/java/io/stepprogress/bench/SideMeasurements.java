@@ -15,6 +15,11 @@ final class SideMeasurements {
     /** Cores used outside the stack and this tool above which a measurement is labelled NOT QUIET. */
     static final double NOT_QUIET_CORES = 0.25;
 
+    /** Cores the machine used outside the stack and this tool ({@link ProcessSampler}'s "other"). */
+    static double outsideCores(java.util.List<ProcessSampler.Usage> processes) {
+        return processes.stream().filter(u -> u.name().equals("other")).mapToDouble(ProcessSampler.Usage::cpuCores)
+                .sum();
+    }
 
     /** Services' histograms the reports show: (endpoint, metric, name in the report, description). */
     private record Histogram(MetricsEndpoint endpoint, String metric, String name, String description) {
@@ -71,8 +76,7 @@ final class SideMeasurements {
             }
         }
         report.processes.addAll(sampler.usage());
-        double other = report.processes.stream().filter(u -> u.name().equals("other"))
-                .mapToDouble(ProcessSampler.Usage::cpuCores).sum();
+        double other = outsideCores(report.processes);
         String note = other > NOT_QUIET_CORES
                 ? String.format(Locale.ROOT, "NOT QUIET: other processes used %.2f cores on average; these numbers "
                         + "were taken under load", other)
