@@ -1,7 +1,5 @@
 package io.stepprogress.notifier.projects;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepprogress.event.InitializationStatus;
 import io.stepprogress.event.InitializationView;
 import io.stepprogress.event.ValidId;
@@ -27,9 +25,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -51,33 +47,20 @@ import org.jboss.resteasy.reactive.ResponseHeader;
 @Tag(name = "projects", description = "Latest progress of projects, from the notifier's read model")
 public class ProjectsResource {
 
-    /** What one subscriber may read is not for a shared cache to hand to another. */
-    private static final String NO_STORE = "no-store";
-    /** What the JSON writer declared for a view before its bytes were cached: unchanged for clients. */
-    private static final MediaType JSON_UTF8 = MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8");
-    /** Bounds {@link #rendered}: past it the map starts over, which only costs serialising again. */
-    static final int MAX_RENDERED = 1_000;
+    private static final String NO_STORE = RenderedViews.NO_STORE;
+    private static final MediaType JSON_UTF8 = MediaType.valueOf(RenderedViews.CONTENT_TYPE);
 
     private final ProjectReadModel readModel;
     private final SubscriberAuthenticator authenticator;
     private final ProjectLookup lookup;
-    private final ObjectMapper mapper;
-    /**
-     * The JSON of the view last served per project. The read model replaces a project's view (an immutable
-     * record) on each event, so an entry is reused only while the read model still holds that very instance:
-     * a poll between two events costs no serialisation (Jackson was the largest part of this GET's profile).
-     */
-    private final Map<String, Rendered> rendered = new ConcurrentHashMap<>();
+    private final RenderedViews rendered;
 
     ProjectsResource(ProjectReadModel readModel, SubscriberAuthenticator authenticator, ProjectLookup lookup,
-                     ObjectMapper mapper) {
+                     RenderedViews rendered) {
         this.readModel = readModel;
         this.authenticator = authenticator;
         this.lookup = lookup;
-        this.mapper = mapper;
-    }
-
-    private record Rendered(InitializationView view, byte[] json) {
+        this.rendered = rendered;
     }
 
     @GET
@@ -103,19 +86,7 @@ public class ProjectsResource {
     }
 
     private Response json(String projectId, InitializationView view) {
-        Rendered known = rendered.get(projectId);
-        if (known == null || known.view() != view) {
-            try {
-                known = new Rendered(view, mapper.writeValueAsBytes(view));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("a view did not serialise", e);
-            }
-            if (rendered.size() >= MAX_RENDERED) {
-                rendered.clear();
-            }
-            rendered.put(projectId, known);
-        }
-        return Response.ok(known.json(), JSON_UTF8).header("Cache-Control", NO_STORE).build();
+        return Response.ok(rendered.json(projectId, view), JSON_UTF8).header("Cache-Control", NO_STORE).build();
     }
 
     @GET

@@ -29,9 +29,14 @@ public class ProjectLookup {
         this.source = source;
     }
 
+    /** False while the read model may be older than what clients have seen. */
+    public boolean caughtUp() {
+        return catchUp.caughtUp();
+    }
+
     /** @throws NotCaughtUp while the read model may be older than what clients have seen */
     public void requireCaughtUp() {
-        if (!catchUp.caughtUp()) {
+        if (!caughtUp()) {
             throw new NotCaughtUp("this instance is still loading its read model; retry shortly",
                     RETRY_AFTER_SECONDS);
         }

@@ -3,6 +3,8 @@ package io.stepprogress.notifier.projects;
 import static io.stepprogress.notifier.support.Subscribers.given;
 import static io.stepprogress.testkit.EventPublisher.publishAll;
 import static org.awaitility.Awaitility.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
@@ -18,6 +20,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +54,29 @@ class ProjectsResourceTest {
                 .body("projectId", not(hasItem(running.projectId())))
                 .body("status", everyItem(equalTo("failed")));
         given().queryParam("limit", 1).get("/api/projects").then().statusCode(200).body("$", hasSize(1));
+    }
+
+    /**
+     * A held view is answered by {@link HeldViewRoute}, the project list by the JAX-RS resource: the same JSON
+     * for the same view, and the headers the resource used to send.
+     */
+    @Test
+    void aHeldViewIsTheSameJsonAndHeadersAsTheResourceAnswers() {
+        Events.Run run = Events.plan("held-" + UUID.randomUUID().toString().substring(0, 8), "a", "b");
+        publishAll(List.of(run.initialized(), run.progress("a", 40)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()
+                .get("/api/projects/{p}/progress", run.projectId()).then().statusCode(200)
+                .body("sequence", equalTo(2)));
+
+        var held = given().get("/api/projects/{p}/progress", run.projectId()).then().statusCode(200)
+                .header("Content-Type", "application/json;charset=UTF-8")
+                .header("Cache-Control", "no-store")
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Content-Security-Policy", containsString("default-src 'self'"))
+                .extract().jsonPath().<String, Object>getMap("$");
+        List<Map<String, Object>> listed = given().queryParam("limit", 500).get("/api/projects").then()
+                .statusCode(200).extract().jsonPath().getList("findAll { it.projectId == '" + run.projectId() + "' }");
+        assertThat(listed).containsExactly(held);
     }
 
     @Test
