@@ -26,7 +26,8 @@ public final class BenchOptions {
               steady     open-loop writes at --rate (500/s) for --duration (2m) with SSE subscribers
               ramp       steps of --rates (each --step-duration); stops at the first step whose e2e p99 exceeds
                          --p99-limit (100ms), misses its rate by >5%, or has errors; reports the last passing rate.
-                         A step failing on e2e p99 alone runs once more, and the repeat decides
+                         A step failing on e2e p99 alone, or on a few shed updates (<= 0.1%), runs once more,
+                         and the repeat decides
               fanout     --connections (1000,10000) SSE streams on one notifier at --rate 50/s over
                          --fanout-projects (50) projects: connect time, delivery p50/p99, notifier CPU/RSS
               recovery   --rate 200/s; the Kafka broker is frozen (SIGSTOP) for --outage (30s), then resumed

@@ -24,9 +24,17 @@ class ScenarioRulesTest {
 
     @Test
     void aRampStepThatFailedOnLatencyAloneRunsOnceMoreAndTheRepeatDecides() {
-        assertThat(Scenarios.repeatStep(true, 1)).as("first attempt, latency alone").isTrue();
+        assertThat(Scenarios.repeatStep(true, 1)).as("first attempt, latency or a few shed alone").isTrue();
         assertThat(Scenarios.repeatStep(true, 2)).as("the repeat failed on latency too: the ramp ends").isFalse();
         assertThat(Scenarios.repeatStep(false, 1)).as("errors, shedding, lag or missing frames: no repeat").isFalse();
+    }
+
+    @Test
+    void aFewShedUpdatesAreAStallsMarkAndMoreAreMissingCapacity() {
+        assertThat(Scenarios.fewShed(0, 12_000)).isTrue();
+        assertThat(Scenarios.fewShed(7, 12_000)).as("one stall at 600/s").isTrue();
+        assertThat(Scenarios.fewShed(12, 12_000)).as("0.1 %").isTrue();
+        assertThat(Scenarios.fewShed(13, 12_000)).as("more than 0.1 %: capacity, no repeat").isFalse();
     }
 
     @Test
