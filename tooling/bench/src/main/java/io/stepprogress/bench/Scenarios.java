@@ -237,8 +237,9 @@ final class Scenarios {
 
     /**
      * Whether a step's shed updates are a stall's mark rather than capacity. The service sheds progress updates while
-     * its standing delays pass 100 ms: one stall of a few hundred milliseconds sheds a handful (7 of 12,000 at 600/s
-     * at {@code 050f769}, whose ramp passed 1,400/s an hour before), a missing core sheds a share of every second.
+     * its standing delays pass 100 ms: a stall of a few seconds sheds a handful (7 of 15,000 at 600/s at
+     * {@code 050f769}, in a seven-second climb, where the ramp before it passed 1,400/s), a missing core sheds a
+     * share of every second.
      * Like a latency failure, a step with only a few is repeated and the repeat decides.
      */
     static boolean fewShed(long shed, long sent) {
