@@ -62,8 +62,7 @@ public class HeldViewRoute {
     /** A refusal is left for the resource to report, with its problem details. */
     private boolean allowed(RoutingContext request, String projectId) {
         try {
-            authenticator.authorize(Credentials.from(request.request().getHeader("Authorization"),
-                    request.request().headers().getAll("Cookie")), projectId);
+            authenticator.authorize(Credentials.from(request.request()), projectId);
             return true;
         } catch (ProblemException refused) {
             return false;

@@ -80,9 +80,7 @@ public class SseRoutes {
      */
     private void authorize(RoutingContext request, Function<Credentials, SubscriberToken> check) {
         try {
-            Credentials credentials = Credentials.from(request.request().getHeader("Authorization"),
-                    request.request().headers().getAll("Cookie"));
-            request.put(TOKEN, check.apply(credentials));
+            request.put(TOKEN, check.apply(Credentials.from(request.request())));
         } catch (ProblemException refused) {
             refuse(request, refused);
             return;

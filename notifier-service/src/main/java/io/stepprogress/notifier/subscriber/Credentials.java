@@ -1,5 +1,6 @@
 package io.stepprogress.notifier.subscriber;
 
+import io.vertx.core.http.HttpServerRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,6 +35,11 @@ public record Credentials(List<String> tokens) {
         }
         tokens.addAll(cookies(cookieHeaders));
         return new Credentials(tokens);
+    }
+
+    /** What a request to one of the Vert.x routes presents. */
+    public static Credentials from(HttpServerRequest request) {
+        return from(request.getHeader("Authorization"), request.headers().getAll("Cookie"));
     }
 
     /** Only the bearer header: {@code POST /api/session} exchanges a header for a cookie, never a cookie. */
