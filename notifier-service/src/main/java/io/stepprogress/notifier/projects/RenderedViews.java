@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The JSON of the view last served per project. The read model replaces a project's view (an immutable record) on
+ * The JSON of the view {@link HeldViewRoute} last served per project. The read model replaces a project's view (an immutable record) on
  * each event, so an entry is reused only while the read model still holds that very instance: a poll between two
  * events costs no serialisation (Jackson was the largest part of this GET's profile).
  */
@@ -32,7 +32,7 @@ class RenderedViews {
     private record Rendered(InitializationView view, byte[] json) {
     }
 
-    /** The view's JSON, as the JAX-RS writer would produce it. */
+    /** The view's JSON, as the JAX-RS writer of {@link ProjectsResource} would produce it. */
     byte[] json(String projectId, InitializationView view) {
         Rendered known = rendered.get(projectId);
         if (known == null || known.view() != view) {

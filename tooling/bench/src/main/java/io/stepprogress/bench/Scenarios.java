@@ -134,17 +134,18 @@ final class Scenarios {
                     } else if (run.behindAfterDrain > 0) {
                         capacity = run.behindAfterDrain + " streams missing frames after the drain";
                     }
-                    List<String> stall = new ArrayList<>();
+                    // A stall's marks (a high p99, a few shed updates) first, then the capacity failure, if any.
+                    List<String> reasons = new ArrayList<>();
                     if (e2e.count() > 0 && e2e.p99() >= limitMs) {
-                        stall.add("e2e p99 " + Report.ms(e2e.p99()) + " ms");
+                        reasons.add("e2e p99 " + Report.ms(e2e.p99()) + " ms");
                     }
                     if (run.stats.shed() > 0 && capacity == null) {
-                        stall.add(run.stats.shed() + " progress updates shed (503)");
+                        reasons.add(run.stats.shed() + " progress updates shed (503)");
                     }
                     if (capacity != null) {
-                        stall.add(capacity);
+                        reasons.add(capacity);
                     }
-                    String why = stall.isEmpty() ? null : String.join("; ", stall);
+                    String why = reasons.isEmpty() ? null : String.join("; ", reasons);
                     double outside = SideMeasurements.outsideCores(run.processes);
                     if (why != null && outside > SideMeasurements.NOT_QUIET_CORES) {
                         // A step is 20 s: the whole ramp's average can say quiet while one step was not.
