@@ -89,6 +89,7 @@ final class EndToEndLoad implements AutoCloseable {
         Latency firstFrame;
         SseSubscribers.Sink sink;
         List<ProcessSampler.Usage> processes = List.of();
+        double sampledSeconds;
         List<Report.Metric> metricHistograms = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         Report.Machine machine;
@@ -539,6 +540,7 @@ final class EndToEndLoad implements AutoCloseable {
         if (observation[0] != null) {
             observation[0].finish(side, true);
             run.processes = side.processes;
+            run.sampledSeconds = side.sampledSeconds;
             run.machine = side.machine;
             run.busyCores = side.machine.busyCores();
             run.metricHistograms = side.latencies;

@@ -243,8 +243,13 @@ public final class ProcessSampler implements AutoCloseable {
         sample(false);
     }
 
+    /** How long the processes were sampled, in seconds. */
+    public synchronized double sampledSeconds() {
+        return Math.max(1e-3, (endNanos - startNanos) / 1e9);
+    }
+
     public synchronized List<Usage> usage() {
-        double seconds = Math.max(1e-3, (endNanos - startNanos) / 1e9);
+        double seconds = sampledSeconds();
         List<Usage> usage = new ArrayList<>();
         for (Group g : groups) {
             usage.add(usage(g.name(), g.rootPid(), seconds));

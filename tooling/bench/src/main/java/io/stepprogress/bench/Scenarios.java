@@ -171,7 +171,7 @@ final class Scenarios {
                             row.put("cpu bench", u.cpuCores());
                         }
                     }
-                    row.put("stack cores", stackCores(run.processes));
+                    row.put("stack cores", Report.stackCores(run.processes, run.sampledSeconds));
                     row.put("stack ms/update", stackMsPerUpdate(run.processes, run.stats.answeredInWindow.sum()));
                     row.put("busy cores", run.busyCores);
                     boolean repeat = why != null && repeatStep(capacity == null, attempt);
@@ -262,11 +262,6 @@ final class Scenarios {
         return Math.round(v * 10) / 10.0;
     }
 
-    static double stackCores(List<ProcessSampler.Usage> processes) {
-        return Math.round(processes.stream().filter(u -> Report.inStack(u.name()))
-                .mapToDouble(ProcessSampler.Usage::cpuCores).sum() * 100) / 100.0;
-    }
-
     /** The stack's CPU milliseconds per update answered; NaN when none was. */
     static double stackMsPerUpdate(List<ProcessSampler.Usage> processes, long updates) {
         if (updates <= 0) {
@@ -344,6 +339,7 @@ final class Scenarios {
                 row.put("stack ms/update", stackMsPerUpdate(run.processes, run.stats.answeredInWindow.sum()));
                 if (n == counts.get(counts.size() - 1)) {
                     report.processes.addAll(run.processes);
+                    report.sampledSeconds = run.sampledSeconds;
                     report.machine = run.machine;
                     report.updatesDuringSampling = run.stats.answeredInWindow.sum();
                 }
@@ -852,6 +848,7 @@ final class Scenarios {
         report.counts.put("jdbc errors", jdbc.errors().isEmpty() ? "0" : jdbc.errors().toString());
         report.counts.put("http errors", http.errors().isEmpty() ? "0" : http.errors().toString());
         report.processes.addAll(httpScratch.processes);
+        report.sampledSeconds = httpScratch.sampledSeconds;
         report.updatesDuringSampling = http.okMeasured();
         for (String phase : new String[] {"jdbc", "http"}) {
             List<ProcessSampler.Usage> usage = phase.equals("jdbc") ? jdbcProcesses : httpScratch.processes;

@@ -76,6 +76,7 @@ final class SideMeasurements {
             }
         }
         report.processes.addAll(sampler.usage());
+        report.sampledSeconds = sampler.sampledSeconds();
         double other = outsideCores(report.processes);
         String note = other > NOT_QUIET_CORES
                 ? String.format(Locale.ROOT, "NOT QUIET: other processes used %.2f cores on average; these numbers "

@@ -128,6 +128,22 @@ class ReportTest {
     }
 
     @Test
+    void theStacksCoresAreItsCpuSecondsOverTheSampledTimeNotASumOfRoundedCores() {
+        Report r = new Report("idle", "t");
+        // An idle run's figures: each process's cores rounds up to 0.01 or 0.02, six of them to 0.08.
+        double[] cpuSeconds = {0.36, 1.13, 0.93, 0.45, 0.36, 0.45};
+        for (int i = 0; i < cpuSeconds.length; i++) {
+            double cores = Math.round(cpuSeconds[i] / 60 * 100) / 100.0;
+            r.processes.add(new ProcessSampler.Usage("service-" + i, i, 1, cpuSeconds[i], cores, 0.1, 100, 100));
+        }
+        r.processes.add(new ProcessSampler.Usage("other", -1, 0, 30.0, 0.5, 0.9, 0, 0));
+
+        assertThat(r.stackCpuCores()).as("no sampled time known: the sum of the rounded cores").isEqualTo(0.08);
+        r.sampledSeconds = 60;
+        assertThat(r.stackCpuCores()).isEqualTo(0.06);
+    }
+
+    @Test
     void cpuPerUpdateIsGivenPerProcessAndForTheStackWithoutTheToolAndOthers() throws Exception {
         Report r = new Report("steady", "t");
         r.processes.add(new ProcessSampler.Usage("postgresql", 1, 20, 2.0, 0.1, 0.2, 80, 80));
