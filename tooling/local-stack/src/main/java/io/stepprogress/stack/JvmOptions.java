@@ -19,11 +19,6 @@ import java.util.List;
  * <p>
  * {@value #ENVIRONMENT} replaces the collector and heap flags of every JVM, to measure other candidates without a
  * rebuild; {@code {heap}} in it stands for each JVM's own heap size.
- * <p>
- * Every JVM runs without {@code UsePerfData}: with it, each JVM's "VM Periodic Task" thread wakes 20 times a second to
- * sample counters into an hsperfdata file that only {@code jps}/{@code jstat} read; at rest that thread took 0.14-0.21
- * CPU-seconds a minute in each service (docs/benchmarks.md). {@code jcmd <pid>} (flight recordings, thread dumps) works
- * without it.
  */
 final class JvmOptions {
 
@@ -31,21 +26,20 @@ final class JvmOptions {
     /** The broker's heap; the services' are in {@link Service}. */
     static final String BROKER_HEAP = "384m";
     static final String DEFAULT = "-XX:+UseParallelGC -XX:MetaspaceSize=128m -Xms{heap} -Xmx{heap}";
-    static final String NO_PERF_DATA = "-XX:-UsePerfData";
 
     private JvmOptions() {
     }
 
     static List<String> service(Service service, Path logs) {
         List<String> options = collector(service.heap(), System.getenv(ENVIRONMENT));
-        options.addAll(List.of("-XX:+ExitOnOutOfMemoryError", NO_PERF_DATA));
+        options.add("-XX:+ExitOnOutOfMemoryError");
         options.add(gcLog(logs, service.module()));
         return options;
     }
 
     static List<String> broker(Path logs) {
         List<String> options = collector(BROKER_HEAP, System.getenv(ENVIRONMENT));
-        options.addAll(List.of(NO_PERF_DATA, "-Djava.awt.headless=true", gcLog(logs, "kafka")));
+        options.addAll(List.of("-XX:-UsePerfData", "-Djava.awt.headless=true", gcLog(logs, "kafka")));
         return options;
     }
 

@@ -21,14 +21,6 @@ class JvmOptionsTest {
     }
 
     @Test
-    void noJvmSamplesPerformanceCountersAtRest() {
-        for (Service service : Service.values()) {
-            assertThat(JvmOptions.service(service, Path.of("logs"))).as(service.module()).contains("-XX:-UsePerfData");
-        }
-        assertThat(JvmOptions.broker(Path.of("logs"))).contains("-XX:-UsePerfData");
-    }
-
-    @Test
     void everyJvmWritesItsGcLogIntoTheStacksLogs() {
         assertThat(JvmOptions.service(Service.NOTIFIER, Path.of("/tmp/stack/logs")))
                 .anyMatch(o -> o.startsWith("-Xlog:gc:file=/tmp/stack/logs/notifier-service-gc.log"))
