@@ -79,19 +79,19 @@ public final class Report {
 
     /** CPU of the stack's processes together, in cores (CPU-seconds per second). */
     public double stackCpuCores() {
-        return stackCores(processes, sampledSeconds);
+        return Math.round(stackCores(processes, sampledSeconds) * 100) / 100.0;
     }
 
     /**
-     * The stack's cores: its processes' CPU-seconds over the sampled time (when known, {@code seconds > 0}), not the
-     * sum of each process's rounded cores (at rest, six rounded 0.01s read 0.08 where the stack used 0.061).
+     * The stack's cores, unrounded: its processes' CPU-seconds over the sampled time (when known, {@code seconds > 0}),
+     * not the sum of each process's rounded cores (at rest, six rounded 0.01s read 0.08 where the stack used 0.061).
      */
     static double stackCores(List<ProcessSampler.Usage> processes, double seconds) {
         double cores = seconds > 0
                 ? processes.stream().filter(u -> inStack(u.name())).mapToDouble(ProcessSampler.Usage::cpuSeconds)
                         .sum() / seconds
                 : processes.stream().filter(u -> inStack(u.name())).mapToDouble(ProcessSampler.Usage::cpuCores).sum();
-        return Math.round(cores * 100) / 100.0;
+        return cores;
     }
 
     /**

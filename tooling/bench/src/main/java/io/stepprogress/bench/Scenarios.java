@@ -171,7 +171,7 @@ final class Scenarios {
                             row.put("cpu bench", u.cpuCores());
                         }
                     }
-                    row.put("stack cores", Report.stackCores(run.processes, run.sampledSeconds));
+                    row.put("stack cores", Math.round(Report.stackCores(run.processes, run.sampledSeconds) * 100) / 100.0);
                     row.put("stack ms/update", stackMsPerUpdate(run.processes, run.stats.answeredInWindow.sum()));
                     row.put("busy cores", run.busyCores);
                     boolean repeat = why != null && repeatStep(capacity == null, attempt);
@@ -433,19 +433,14 @@ final class Scenarios {
         BenchContext.sleep(duration.toMillis());
         double seconds = measurements.seconds();
         measurements.finish(report, false);
-        double stack = 0;
         for (ProcessSampler.Usage u : report.processes) {
-            double cores = u.cpuSeconds() / seconds;
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("process", u.name());
             row.put("cpu s", u.cpuSeconds());
-            row.put("cores", Math.round(cores * 1000) / 1000.0);
+            row.put("cores", Math.round(u.cpuSeconds() / seconds * 1000) / 1000.0);
             report.steps.add(row);
-            if (Report.inStack(u.name())) {
-                stack += cores;
-            }
         }
-        double total = Math.round(stack * 1000) / 1000.0;
+        double total = Math.round(Report.stackCores(report.processes, seconds) * 1000) / 1000.0;
         report.throughput.put("stack cores (PostgreSQL, Kafka, services)", total);
         report.target("stack CPU with no load", "<= 0.05 cores", f("%.3f cores", total), total <= 0.05);
         return new Result(report, null);
