@@ -35,26 +35,39 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
-        return respond(Problem.of(e.status(), e.title(), e.getMessage(), path(uri), List.of()), e.headers());
+        return problem(e, path(uri));
+    }
+
+    /** The same answers for a request served by a plain Vert.x route, which has no {@link UriInfo}. */
+    public Response problem(ProblemException e, String path) {
+        return respond(Problem.of(e.status(), e.title(), e.getMessage(), path, List.of()), e.headers());
     }
 
     @ServerExceptionMapper
     public Response invalid(ConstraintViolationException e, UriInfo uri) {
+        return invalid(e, path(uri));
+    }
+
+    public Response invalid(ConstraintViolationException e, String path) {
         List<Problem.FieldError> errors = e.getConstraintViolations().stream()
                 .map(v -> new Problem.FieldError(field(v.getPropertyPath()), v.getMessage()))
                 .sorted(Comparator.comparing(Problem.FieldError::field))
                 .toList();
         String detail = errors.stream().map(err -> err.field().isEmpty() ? err.message()
                 : err.field() + " " + err.message()).collect(Collectors.joining("; "));
-        return respond(Problem.of(400, "Invalid request", detail, path(uri), errors));
+        return respond(Problem.of(400, "Invalid request", detail, path, errors));
     }
 
     @ServerExceptionMapper
     public Response unreadable(JsonProcessingException e, UriInfo uri) {
+        return unreadable(e, path(uri));
+    }
+
+    public Response unreadable(JsonProcessingException e, String path) {
         JsonFault fault = JsonFault.of(e);
         List<Problem.FieldError> errors = fault.field() == null ? List.of()
                 : List.of(new Problem.FieldError(fault.field(), fault.message()));
-        return respond(Problem.of(400, "Malformed JSON", fault.detail(), path(uri), errors));
+        return respond(Problem.of(400, "Malformed JSON", fault.detail(), path, errors));
     }
 
     /** Declared for the subtype too: Quarkus REST ships its own mapper for it, which answers plain JSON. */
@@ -103,10 +116,14 @@ public class ProblemMappers {
     /** Anything unexpected: logged with an id the caller can quote; the response says nothing internal. */
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
+        return unexpected(e, path(uri));
+    }
+
+    public Response unexpected(Throwable e, String path) {
         String id = UUID.randomUUID().toString();
-        LOG.errorf(e, "unexpected failure %s on %s", id, path(uri));
+        LOG.errorf(e, "unexpected failure %s on %s", id, path);
         return respond(Problem.of(500, "Internal error",
-                "the request failed on our side; quote error id " + id, path(uri), List.of()));
+                "the request failed on our side; quote error id " + id, path, List.of()));
     }
 
     private Response respond(Problem problem) {

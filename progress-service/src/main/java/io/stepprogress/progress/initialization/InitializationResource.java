@@ -39,6 +39,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * transaction has committed. No worker thread is handed the request or parked while it waits (at 1,250
  * updates/s those worker threads took 8 % of the machine's CPU samples, a third of it in the kernel waking and
  * switching threads: docs/benchmarks.md, results at e264f11).
+ * <p>
+ * Well-formed progress updates are answered by {@link ProgressUpdateRoute} before they reach this resource, with its
+ * rules; this method answers the rest and remains the contract (OpenAPI, validation, statuses).
  */
 @Path("/api/projects/{projectId}")
 @Produces(MediaType.APPLICATION_JSON)

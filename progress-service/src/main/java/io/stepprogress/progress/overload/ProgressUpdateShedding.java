@@ -31,6 +31,8 @@ public class ProgressUpdateShedding {
     private static final String PREFIX = "/api/projects/";
     private static final String STEPS = "/steps/";
     private static final String SUFFIX = "/progress";
+    /** Set on a request once {@link #admit} has decided on it. */
+    private static final String ADMITTED = ProgressUpdateShedding.class.getName() + ".admitted";
 
     private final RelayBacklog relay;
     private final StandingDelay writes;
@@ -72,6 +74,19 @@ public class ProgressUpdateShedding {
 
     @ServerRequestFilter(preMatching = true)
     public void shedWhenBehind(RoutingContext context) {
+        if (context.get(ADMITTED) != null) {
+            return; // the write path's own route took it in and handed it on: one decision per request
+        }
+        admit(context);
+    }
+
+    /**
+     * Decides whether a request is taken in or refused (the refusal is an {@link OverloadedException}, which says why
+     * and when to come back), counting it in flight until its answer is written. Once per request: called by the
+     * REST filter, or first by the progress update's own route, which then answers it.
+     */
+    public void admit(RoutingContext context) {
+        context.put(ADMITTED, Boolean.TRUE);
         if (!enabled || context.request().method() != HttpMethod.POST
                 || !isProgressUpdate(context.request().path())
                 || context.request().getHeader(HttpHeaders.AUTHORIZATION) == null) {
