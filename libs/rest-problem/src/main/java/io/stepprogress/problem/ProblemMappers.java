@@ -105,12 +105,17 @@ public class ProblemMappers {
      */
     @ServerExceptionMapper
     public Response unreadableBody(IOException e, UriInfo uri, HttpServerResponse response) {
-        LOG.debugf("request body not read on %s: %s", path(uri), e.getMessage());
         if (response.ended()) {
+            LOG.debugf("request body not read on %s: %s", path(uri), e.getMessage());
             // Nothing can be written any more; an entity would fail again, this time in Quarkus's error handler.
             return Response.status(response.getStatusCode()).build();
         }
-        return respond(Problem.of(400, "Bad Request", "the request body could not be read", path(uri), List.of()));
+        return unreadableBody(e, path(uri));
+    }
+
+    public Response unreadableBody(IOException e, String path) {
+        LOG.debugf("request body not read on %s: %s", path, e.getMessage());
+        return respond(Problem.of(400, "Bad Request", "the request body could not be read", path, List.of()));
     }
 
     /** Anything unexpected: logged with an id the caller can quote; the response says nothing internal. */

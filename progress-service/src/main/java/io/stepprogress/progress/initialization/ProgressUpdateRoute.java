@@ -111,18 +111,18 @@ public class ProgressUpdateRoute {
         request.request().pause();
         Context context = Vertx.currentContext();
         QuarkusHttpUser.getSecurityIdentity(request, identities).subscribe().with(
-                identity -> onContext(context, () -> authorized(request, identity, projectId, step)),
+                identity -> onContext(context, () -> authorized(request, context, identity, projectId, step)),
                 failure -> onContext(context, request::next));
     }
 
-    private void authorized(RoutingContext request, SecurityIdentity identity, String projectId, String step) {
+    private void authorized(RoutingContext request, Context context, SecurityIdentity identity, String projectId,
+                            String step) {
         if (identity == null || identity.isAnonymous() || !identity.hasRole(Scopes.WRITE)
                 || !(identity.getPrincipal() instanceof JsonWebToken token)
                 || !TokenProjects.of(token).allows(projectId)) {
             request.next(); // the resource refuses it, with its 401 or 403
             return;
         }
-        Context context = Vertx.currentContext();
         request.request().body()
                 .onSuccess(body -> update(request, context, projectId, step, body))
                 .onFailure(failure -> request.next());
@@ -139,7 +139,7 @@ public class ProgressUpdateRoute {
             answer(request, problems.unreadable(malformed, path));
             return;
         } catch (IOException unreadable) {
-            answer(request, problems.unexpected(unreadable, path));
+            answer(request, problems.unreadableBody(unreadable, path));
             return;
         }
         Set<ConstraintViolation<InitializationResource>> violations = validator.forExecutables()
