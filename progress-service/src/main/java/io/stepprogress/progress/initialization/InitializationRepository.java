@@ -149,8 +149,9 @@ public class InitializationRepository {
 
     /**
      * One page of current views, most recently updated first, in one statement (one snapshot): the page's
-     * initializations joined with their steps. Keyset pagination on (updated_at, project_id), which the
-     * index of V4 serves, so a page costs the same at the end of the list as at its start.
+     * initializations joined with their steps. Keyset pagination on (updated_at, project_id). No index serves that
+     * order (V7 dropped V4's, which made every progress update a non-HOT one): a page is a scan of the table with a
+     * top-N sort, the same cost at the end of the list as at its start (about 40 ms at 100,000 projects).
      *
      * @param likePatterns SQL LIKE patterns the project id must match one of; null for every project
      * @param before       the last row of the previous page; null for the first page
