@@ -113,6 +113,7 @@ public class ProblemMappers {
         return unreadableBody(e, path(uri));
     }
 
+    /** The same 400 for a caller outside JAX-RS (a plain route) that has the request's path, not its UriInfo. */
     public Response unreadableBody(IOException e, String path) {
         LOG.debugf("request body not read on %s: %s", path, e.getMessage());
         return respond(Problem.of(400, "Bad Request", "the request body could not be read", path, List.of()));

@@ -54,9 +54,9 @@ public interface RelayConfig {
      * How long the replication reader's probe for a message waits once nothing has arrived for a second, instead of
      * the poll interval ({@link ProbeWaitingSocketFactory}). A record still ends the wait the moment it arrives, so
      * this sets how often an idle reader wakes, not how late an event is read: at 500 ms, twice a second instead of
-     * ~170 (100 ms, ten times a second, cost 0.29 CPU-seconds a minute of an idle stack: a fifth of the relay's rest).
-     * Debezium's status updates from other threads (the flushed position, a keep-alive) may wait this long while the
-     * stream is quiet, and a stop waits for the read under way.
+     * ~170. (Most of an idle reader's CPU is elsewhere: the second after each heartbeat record, when the stream is not
+     * yet quiet and the probes are short.) Debezium's status updates from other threads (the flushed position, a
+     * keep-alive) may wait this long while the stream is quiet, and a stop waits for the read under way.
      */
     @WithDefault("500ms")
     Duration quietReadWait();

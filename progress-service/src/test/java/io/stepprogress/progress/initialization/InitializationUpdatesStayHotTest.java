@@ -43,7 +43,7 @@ class InitializationUpdatesStayHotTest {
     void progressUpdatesRewriteTheRowInPlace() throws SQLException {
         String project = newProjectId("hot");
         start(project, plan("a", "b")).statusCode(201);
-        long[] before = updates();
+        Updates before = updates();
 
         for (int i = 1; i <= UPDATES; i++) {
             progress(project, "a", i * 2).statusCode(200);
@@ -51,10 +51,10 @@ class InitializationUpdatesStayHotTest {
 
         // Backends report their counters at most once a second, and an idle one within about ten.
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-                .until(() -> updates()[0] - before[0] >= UPDATES);
-        long[] after = updates();
-        long all = after[0] - before[0];
-        long hot = after[1] - before[1];
+                .until(() -> updates().all() - before.all() >= UPDATES);
+        Updates after = updates();
+        long all = after.all() - before.all();
+        long hot = after.hot() - before.hot();
         // Not all: a page with no room left for the new version takes it elsewhere, which is rare, not the rule.
         assertThat(hot).as("HOT updates of %d", all).isGreaterThanOrEqualTo(all * 8 / 10);
     }
@@ -71,13 +71,16 @@ class InitializationUpdatesStayHotTest {
         }
     }
 
-    /** {all updates, HOT updates} of the initialization table, as the statistics have them now. */
-    private long[] updates() throws SQLException {
+    /** Updates of the initialization table, all and HOT, as the statistics have them now. */
+    private record Updates(long all, long hot) {
+    }
+
+    private Updates updates() throws SQLException {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
              ResultSet row = statement.executeQuery("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables "
                      + "WHERE schemaname = current_schema() AND relname = 'initialization'")) {
             assertThat(row.next()).isTrue();
-            return new long[] {row.getLong(1), row.getLong(2)};
+            return new Updates(row.getLong(1), row.getLong(2));
         }
     }
 }
