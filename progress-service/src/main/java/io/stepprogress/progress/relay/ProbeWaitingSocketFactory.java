@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -32,6 +33,11 @@ import javax.net.SocketFactory;
  * The one thing a longer wait delays is a status update from another thread, the engine's offset commit among them;
  * when a record ends the wait, the next probe is short again, so a commit waiting then is held up no longer than by
  * the short wait.
+ * <p>
+ * A read that is one primary keepalive message and nothing else does not count as data. On a quiet stream the
+ * server sends them every few seconds (on our stack one after each of Debezium's connection probes, every
+ * status.update.interval.ms), and the reader answers a keepalive itself, so it never needs the short wait; counted
+ * as data, each one kept an idle reader on the short wait for a second. On an encrypted connection the bytes read here are TLS records: every read counts.
  */
 public class ProbeWaitingSocketFactory extends SocketFactory {
 
@@ -43,6 +49,11 @@ public class ProbeWaitingSocketFactory extends SocketFactory {
     static final long QUIET_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** The timeout pgjdbc sets around its probe, and only there. */
     static final int PGJDBC_PROBE_TIMEOUT_MILLIS = 1;
+    /**
+     * A primary keepalive as it arrives: CopyData ('d'), its length (4 + 18), then 'k', the server's WAL end, its
+     * clock and whether it asks for a reply.
+     */
+    static final int KEEPALIVE_BYTES = 1 + 4 + 1 + 8 + 8 + 1;
 
     private final int probeWaitMillis;
     private final int quietProbeWaitMillis;
@@ -107,6 +118,12 @@ public class ProbeWaitingSocketFactory extends SocketFactory {
         return socket;
     }
 
+    /** Whether the bytes read are exactly one primary keepalive message (see the class comment). */
+    static boolean isKeepaliveAlone(byte[] buffer, int offset, int read) {
+        return read == KEEPALIVE_BYTES && buffer[offset] == 'd' && buffer[offset + 5] == 'k'
+                && ByteBuffer.wrap(buffer, offset + 1, 4).getInt() == KEEPALIVE_BYTES - 1;
+    }
+
     /**
      * A plain socket whose reads under pgjdbc's 1 ms probe timeout wait {@code probeWaitMillis} instead, or
      * {@code quietProbeWaitMillis} once nothing has been read for a second.
@@ -145,8 +162,8 @@ public class ProbeWaitingSocketFactory extends SocketFactory {
             return true;
         }
 
-        private int noteData(int read) {
-            if (read > 0) {
+        private int noteData(byte[] buffer, int offset, int read) {
+            if (read > 0 && !isKeepaliveAlone(buffer, offset, read)) {
                 lastDataNanos = nanoClock.getAsLong();
             }
             return read;
@@ -171,7 +188,7 @@ public class ProbeWaitingSocketFactory extends SocketFactory {
                 try {
                     int read = in.read();
                     if (read >= 0) {
-                        noteData(1);
+                        lastDataNanos = nanoClock.getAsLong();
                     }
                     return read;
                 } finally {
@@ -183,7 +200,7 @@ public class ProbeWaitingSocketFactory extends SocketFactory {
             public int read(byte[] buffer, int offset, int length) throws IOException {
                 boolean widened = widenProbe();
                 try {
-                    return noteData(in.read(buffer, offset, length));
+                    return noteData(buffer, offset, in.read(buffer, offset, length));
                 } finally {
                     narrowProbe(widened);
                 }

@@ -55,7 +55,7 @@ public interface RelayConfig {
      * the poll interval ({@link ProbeWaitingSocketFactory}). A record still ends the wait the moment it arrives, so
      * this sets how often an idle reader wakes, not how late an event is read: at 500 ms, twice a second instead of
      * ~170. (Most of an idle reader's CPU is elsewhere: the second after each heartbeat record, when the stream is not
-     * yet quiet and the probes are short.) Debezium's status updates from other threads (the flushed position, a
+     * yet quiet and the probes are short; the server's keepalives do not count as records.) Debezium's status updates from other threads (the flushed position, a
      * keep-alive) may wait this long while the stream is quiet, and a stop waits for the read under way.
      */
     @WithDefault("500ms")
@@ -79,8 +79,12 @@ public interface RelayConfig {
     @WithDefault("1000")
     int maxInFlight();
 
-    /** Keeps the slot's confirmed position moving on a quiet database, so WAL is not retained. */
-    @WithDefault("10s")
+    /**
+     * Keeps the slot's confirmed position moving on a quiet database, so WAL is not retained longer than this. Each
+     * heartbeat is a transaction, and the second after it keeps the reader on its short probes: at 10 s that second
+     * was most of an idle reader's wake-ups.
+     */
+    @WithDefault("30s")
     Duration heartbeatInterval();
 
     /** How often relayed positions are stored; a crash redelivers at most this much (duplicates, never loss). */

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -100,6 +101,54 @@ class ProbeWaitingSocketFactoryTest {
         }
     }
 
+    @Test
+    void aKeepaliveAloneLeavesAQuietStreamQuietAndAnyOtherMessageEndsTheQuiet() throws Exception {
+        AtomicLong now = new AtomicLong();
+        Properties properties = new Properties();
+        properties.setProperty(ProbeWaitingSocketFactory.PROBE_WAIT_PROPERTY, "50000");
+        properties.setProperty(ProbeWaitingSocketFactory.QUIET_PROBE_WAIT_PROPERTY, "60000");
+        Socket reader = new ProbeWaitingSocketFactory(properties, now::get).createSocket();
+        reader.connect(server.getLocalSocketAddress());
+        try (reader; Socket peer = server.accept()) {
+            reader.setSoTimeout(ProbeWaitingSocketFactory.PGJDBC_PROBE_TIMEOUT_MILLIS);
+            now.addAndGet(ProbeWaitingSocketFactory.QUIET_AFTER_NANOS);
+
+            assertThat(waitOfAProbeAnsweredBy(reader, peer, keepalive())).as("quiet; answered by a keepalive")
+                    .isEqualTo(60000);
+            assertThat(waitOfAProbeAnsweredBy(reader, peer, keepalive())).as("after a keepalive, still quiet")
+                    .isEqualTo(60000);
+            byte[] walData = keepalive();
+            walData[5] = 'w';
+            assertThat(waitOfAProbeAnsweredBy(reader, peer, walData)).as("still quiet; answered by WAL data")
+                    .isEqualTo(60000);
+            assertThat(waitOfAProbeAnsweredBy(reader, peer, keepalive())).as("after WAL data").isEqualTo(50000);
+        }
+    }
+
+    @Test
+    void onlyExactlyOneKeepaliveMessageIsAKeepalive() {
+        byte[] keepalive = keepalive();
+        assertThat(ProbeWaitingSocketFactory.isKeepaliveAlone(keepalive, 0, keepalive.length)).isTrue();
+        assertThat(ProbeWaitingSocketFactory.isKeepaliveAlone(keepalive, 0, keepalive.length - 1))
+                .as("a part of one").isFalse();
+        byte[] twoMessages = new byte[keepalive.length * 2];
+        System.arraycopy(keepalive, 0, twoMessages, 0, keepalive.length);
+        System.arraycopy(keepalive, 0, twoMessages, keepalive.length, keepalive.length);
+        assertThat(ProbeWaitingSocketFactory.isKeepaliveAlone(twoMessages, 0, twoMessages.length))
+                .as("a keepalive with another message").isFalse();
+        assertThat(ProbeWaitingSocketFactory.isKeepaliveAlone(twoMessages, keepalive.length, keepalive.length))
+                .as("at an offset").isTrue();
+        byte[] otherLength = keepalive();
+        otherLength[4] = 23;
+        assertThat(ProbeWaitingSocketFactory.isKeepaliveAlone(otherLength, 0, otherLength.length)).isFalse();
+    }
+
+    /** A primary keepalive message as PostgreSQL sends it on a replication connection: CopyData wrapping 'k'. */
+    private static byte[] keepalive() {
+        return ByteBuffer.allocate(ProbeWaitingSocketFactory.KEEPALIVE_BYTES).put((byte) 'd').putInt(22)
+                .put((byte) 'k').putLong(0x16A73E98L).putLong(System.nanoTime()).put((byte) 0).array();
+    }
+
     /** A read of up to 8 bytes on another thread, as pgjdbc's probe makes it: how many bytes it read. */
     private static CompletableFuture<Integer> probe(Socket socket) throws Exception {
         InputStream input = socket.getInputStream();
@@ -114,15 +163,27 @@ class ProbeWaitingSocketFactoryTest {
 
     /** Starts a probe, reads the wait it was given while it waits, answers it with a byte; returns the wait. */
     private static int waitOfAProbeAnsweredBy(Socket reader, Socket peer) throws Exception {
-        CompletableFuture<Integer> probe = probe(reader);
+        return waitOfAProbeAnsweredBy(reader, peer, new byte[] {7});
+    }
+
+    /** The same, answered with the given bytes in one write, read with pgjdbc's 8 KiB buffer. */
+    private static int waitOfAProbeAnsweredBy(Socket reader, Socket peer, byte[] answer) throws Exception {
+        InputStream input = reader.getInputStream();
+        CompletableFuture<Integer> probe = CompletableFuture.supplyAsync(() -> {
+            try {
+                return input.read(new byte[8192], 0, 8192);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
         int[] wait = new int[1];
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             wait[0] = reader.getSoTimeout();
             return wait[0] != ProbeWaitingSocketFactory.PGJDBC_PROBE_TIMEOUT_MILLIS;
         });
-        peer.getOutputStream().write(7);
+        peer.getOutputStream().write(answer);
         peer.getOutputStream().flush();
-        assertThat(probe.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(probe.get(10, TimeUnit.SECONDS)).isEqualTo(answer.length);
         assertThat(reader.getSoTimeout()).as("pgjdbc's timeout restored").isEqualTo(1);
         return wait[0];
     }

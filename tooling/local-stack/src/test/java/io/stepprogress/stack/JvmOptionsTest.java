@@ -24,7 +24,7 @@ class JvmOptionsTest {
     void everyJvmWritesItsGcLogIntoTheStacksLogs() {
         assertThat(JvmOptions.service(Service.NOTIFIER, Path.of("/tmp/stack/logs")))
                 .anyMatch(o -> o.startsWith("-Xlog:gc:file=/tmp/stack/logs/notifier-service-gc.log"))
-                .contains("-XX:+ExitOnOutOfMemoryError");
+                .contains("-XX:+ExitOnOutOfMemoryError", "-XX:PerfDataSamplingInterval=1000");
         assertThat(JvmOptions.broker(Path.of("/tmp/stack/logs")))
                 .anyMatch(o -> o.startsWith("-Xlog:gc:file=/tmp/stack/logs/kafka-gc.log"));
     }
