@@ -37,7 +37,8 @@ import javax.net.SocketFactory;
  * A read that is one primary keepalive message and nothing else does not count as data. On a quiet stream the
  * server sends them every few seconds (on our stack one after each of Debezium's connection probes, every
  * status.update.interval.ms), and the reader answers a keepalive itself, so it never needs the short wait; counted
- * as data, each one kept an idle reader on the short wait for a second. On an encrypted connection the bytes read here are TLS records: every read counts.
+ * as data, each one kept an idle reader on the short wait for a second. On an encrypted connection the bytes read
+ * here are TLS records, so every read counts, as before.
  */
 public class ProbeWaitingSocketFactory extends SocketFactory {
 

@@ -55,8 +55,9 @@ public interface RelayConfig {
      * the poll interval ({@link ProbeWaitingSocketFactory}). A record still ends the wait the moment it arrives, so
      * this sets how often an idle reader wakes, not how late an event is read: at 500 ms, twice a second instead of
      * ~170. (Most of an idle reader's CPU is elsewhere: the second after each heartbeat record, when the stream is not
-     * yet quiet and the probes are short; the server's keepalives do not count as records.) Debezium's status updates from other threads (the flushed position, a
-     * keep-alive) may wait this long while the stream is quiet, and a stop waits for the read under way.
+     * yet quiet and the probes are short; the server's keepalives do not count as records.) Debezium's status updates
+     * from other threads (the flushed position, a keep-alive) may wait this long while the stream is quiet, and a stop
+     * waits for the read under way.
      */
     @WithDefault("500ms")
     Duration quietReadWait();
@@ -80,9 +81,10 @@ public interface RelayConfig {
     int maxInFlight();
 
     /**
-     * Keeps the slot's confirmed position moving on a quiet database, so WAL is not retained longer than this. Each
-     * heartbeat is a transaction, and the second after it keeps the reader on its short probes: at 10 s that second
-     * was most of an idle reader's wake-ups.
+     * Keeps the slot's confirmed position moving on a quiet database: WAL that other tables write is retained about
+     * this long (until the next heartbeat's position is confirmed), not until the next event. Each heartbeat is a
+     * transaction, and the second after it keeps the reader on its short probes: at 10 s those seconds were most of
+     * an idle reader's wake-ups.
      */
     @WithDefault("30s")
     Duration heartbeatInterval();

@@ -139,13 +139,15 @@ class ProbeWaitingSocketFactoryTest {
         assertThat(ProbeWaitingSocketFactory.isKeepaliveAlone(twoMessages, keepalive.length, keepalive.length))
                 .as("at an offset").isTrue();
         byte[] otherLength = keepalive();
-        otherLength[4] = 23;
-        assertThat(ProbeWaitingSocketFactory.isKeepaliveAlone(otherLength, 0, otherLength.length)).isFalse();
+        otherLength[4]++;
+        assertThat(ProbeWaitingSocketFactory.isKeepaliveAlone(otherLength, 0, otherLength.length))
+                .as("a length other than a keepalive's").isFalse();
     }
 
     /** A primary keepalive message as PostgreSQL sends it on a replication connection: CopyData wrapping 'k'. */
     private static byte[] keepalive() {
-        return ByteBuffer.allocate(ProbeWaitingSocketFactory.KEEPALIVE_BYTES).put((byte) 'd').putInt(22)
+        return ByteBuffer.allocate(ProbeWaitingSocketFactory.KEEPALIVE_BYTES).put((byte) 'd')
+                .putInt(ProbeWaitingSocketFactory.KEEPALIVE_BYTES - 1)
                 .put((byte) 'k').putLong(0x16A73E98L).putLong(System.nanoTime()).put((byte) 0).array();
     }
 
