@@ -84,13 +84,8 @@ class ProbeWaitingSocketFactoryTest {
     @Test
     void aProbeWaitsTheQuietWaitOnceNothingWasReadForASecondAndTheShortWaitOnceDataArrives() throws Exception {
         AtomicLong now = new AtomicLong();
-        Properties properties = new Properties();
-        properties.setProperty(ProbeWaitingSocketFactory.PROBE_WAIT_PROPERTY, "50000");
-        properties.setProperty(ProbeWaitingSocketFactory.QUIET_PROBE_WAIT_PROPERTY, "60000");
-        Socket reader = new ProbeWaitingSocketFactory(properties, now::get).createSocket();
-        reader.connect(server.getLocalSocketAddress());
+        Socket reader = probingReader(now);
         try (reader; Socket peer = server.accept()) {
-            reader.setSoTimeout(ProbeWaitingSocketFactory.PGJDBC_PROBE_TIMEOUT_MILLIS);
 
             assertThat(waitOfAProbeAnsweredBy(reader, peer)).as("a new connection").isEqualTo(50000);
             now.addAndGet(ProbeWaitingSocketFactory.QUIET_AFTER_NANOS - 1);
@@ -104,13 +99,8 @@ class ProbeWaitingSocketFactoryTest {
     @Test
     void aKeepaliveAloneLeavesAQuietStreamQuietAndAnyOtherMessageEndsTheQuiet() throws Exception {
         AtomicLong now = new AtomicLong();
-        Properties properties = new Properties();
-        properties.setProperty(ProbeWaitingSocketFactory.PROBE_WAIT_PROPERTY, "50000");
-        properties.setProperty(ProbeWaitingSocketFactory.QUIET_PROBE_WAIT_PROPERTY, "60000");
-        Socket reader = new ProbeWaitingSocketFactory(properties, now::get).createSocket();
-        reader.connect(server.getLocalSocketAddress());
+        Socket reader = probingReader(now);
         try (reader; Socket peer = server.accept()) {
-            reader.setSoTimeout(ProbeWaitingSocketFactory.PGJDBC_PROBE_TIMEOUT_MILLIS);
             now.addAndGet(ProbeWaitingSocketFactory.QUIET_AFTER_NANOS);
 
             assertThat(waitOfAProbeAnsweredBy(reader, peer, keepalive())).as("quiet; answered by a keepalive")
@@ -142,6 +132,17 @@ class ProbeWaitingSocketFactoryTest {
         otherLength[4]++;
         assertThat(ProbeWaitingSocketFactory.isKeepaliveAlone(otherLength, 0, otherLength.length))
                 .as("a length other than a keepalive's").isFalse();
+    }
+
+    /** A connected socket on the given clock whose probe waits 50 s, or 60 s once quiet; pgjdbc's probe timeout set. */
+    private Socket probingReader(AtomicLong now) throws Exception {
+        Properties properties = new Properties();
+        properties.setProperty(ProbeWaitingSocketFactory.PROBE_WAIT_PROPERTY, "50000");
+        properties.setProperty(ProbeWaitingSocketFactory.QUIET_PROBE_WAIT_PROPERTY, "60000");
+        Socket reader = new ProbeWaitingSocketFactory(properties, now::get).createSocket();
+        reader.connect(server.getLocalSocketAddress());
+        reader.setSoTimeout(ProbeWaitingSocketFactory.PGJDBC_PROBE_TIMEOUT_MILLIS);
+        return reader;
     }
 
     /** A primary keepalive message as PostgreSQL sends it on a replication connection: CopyData wrapping 'k'. */
