@@ -134,7 +134,7 @@ public class ProbeWaitingSocketFactory extends SocketFactory {
         private final int probeWaitMillis;
         private final int quietProbeWaitMillis;
         private final LongSupplier nanoClock;
-        /** When a read last returned data; reads are made by one thread at a time, under pgjdbc's lock. */
+        /** When a read last returned data other than a lone keepalive; one thread reads at a time (pgjdbc's lock). */
         private volatile long lastDataNanos;
         private InputStream input;
 
@@ -163,11 +163,9 @@ public class ProbeWaitingSocketFactory extends SocketFactory {
             return true;
         }
 
-        private int noteData(byte[] buffer, int offset, int read) {
-            if (read > 0 && !isKeepaliveAlone(buffer, offset, read)) {
-                lastDataNanos = nanoClock.getAsLong();
-            }
-            return read;
+        /** After the constructor the one writer of {@link #lastDataNanos}: a read returned more than a keepalive. */
+        private void dataArrived() {
+            lastDataNanos = nanoClock.getAsLong();
         }
 
         /** Puts pgjdbc's timeout back after a widened read, as pgjdbc left it. */
@@ -189,7 +187,7 @@ public class ProbeWaitingSocketFactory extends SocketFactory {
                 try {
                     int read = in.read();
                     if (read >= 0) {
-                        lastDataNanos = nanoClock.getAsLong();
+                        dataArrived();
                     }
                     return read;
                 } finally {
@@ -201,7 +199,11 @@ public class ProbeWaitingSocketFactory extends SocketFactory {
             public int read(byte[] buffer, int offset, int length) throws IOException {
                 boolean widened = widenProbe();
                 try {
-                    return noteData(buffer, offset, in.read(buffer, offset, length));
+                    int read = in.read(buffer, offset, length);
+                    if (read > 0 && !isKeepaliveAlone(buffer, offset, read)) {
+                        dataArrived();
+                    }
+                    return read;
                 } finally {
                     narrowProbe(widened);
                 }
