@@ -2,7 +2,14 @@ package io.stepprogress.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class JvmOptionsTest {
@@ -24,8 +31,33 @@ class JvmOptionsTest {
     void everyJvmWritesItsGcLogIntoTheStacksLogs() {
         assertThat(JvmOptions.service(Service.NOTIFIER, Path.of("/tmp/stack/logs")))
                 .anyMatch(o -> o.startsWith("-Xlog:gc:file=/tmp/stack/logs/notifier-service-gc.log"))
-                .contains("-XX:+ExitOnOutOfMemoryError", "-XX:PerfDataSamplingInterval=1000");
+                .contains("-XX:+ExitOnOutOfMemoryError", "-XX:PerfDataSamplingInterval=1000")
+                .containsSubsequence(JvmOptions.MONITOR_DEFLATION);
         assertThat(JvmOptions.broker(Path.of("/tmp/stack/logs")))
-                .anyMatch(o -> o.startsWith("-Xlog:gc:file=/tmp/stack/logs/kafka-gc.log"));
+                .anyMatch(o -> o.startsWith("-Xlog:gc:file=/tmp/stack/logs/kafka-gc.log"))
+                .containsSubsequence(JvmOptions.MONITOR_DEFLATION);
+    }
+
+    /** The images run each service as the local stack does: the same collector, heap and flags. */
+    @Test
+    void everyServiceImageRunsTheJvmFlagsOfTheLocalStack() throws IOException {
+        for (Service service : Service.values()) {
+            Path dockerfile = TestStacks.root().resolve(service.module()).resolve("src/main/docker/Dockerfile.jvm");
+            List<String> imageFlags = new ArrayList<>(environmentFlags(dockerfile, "GC_CONTAINER_OPTIONS"));
+            imageFlags.addAll(environmentFlags(dockerfile, "JAVA_OPTS_APPEND"));
+
+            List<String> stackFlags = new ArrayList<>(JvmOptions.collector(service.heap(), null));
+            stackFlags.add(JvmOptions.PERF_DATA_SAMPLING);
+            stackFlags.addAll(JvmOptions.MONITOR_DEFLATION);
+            assertThat(imageFlags).as(dockerfile.toString()).containsAll(stackFlags);
+            assertThat(imageFlags).as(dockerfile + ": an unlock comes before the flag it unlocks")
+                    .containsSubsequence(JvmOptions.MONITOR_DEFLATION);
+        }
+    }
+
+    private static List<String> environmentFlags(Path dockerfile, String variable) throws IOException {
+        Matcher env = Pattern.compile("(?m)^ENV " + variable + "=\"([^\"]*)\"$").matcher(Files.readString(dockerfile));
+        assertThat(env.find()).as(dockerfile + " sets " + variable).isTrue();
+        return Arrays.asList(env.group(1).strip().split("\\s+"));
     }
 }

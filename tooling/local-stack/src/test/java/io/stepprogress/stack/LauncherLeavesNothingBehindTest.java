@@ -85,7 +85,7 @@ class LauncherLeavesNothingBehindTest {
     }
 
     private void start(boolean demo) throws IOException {
-        Path root = Path.of(System.getProperty("stack.root", "../..")).toAbsolutePath().normalize();
+        Path root = TestStacks.root();
         for (String option : List.of("postgres", "kafka", "progress", "notifier", "audit", "alert", "progress-management",
                 "notifier-management", "audit-management", "alert-management")) {
             ports.put(option, TestStacks.freePort());

@@ -13,9 +13,14 @@ final class TestStacks {
     private TestStacks() {
     }
 
+    /** The repository's root: {@code stack.root} (the pom sets it), else two levels above this module. */
+    static Path root() {
+        return Path.of(System.getProperty("stack.root", "../..")).toAbsolutePath().normalize();
+    }
+
     /** A reset stack without the demo worker, in {@code target/<dataDir>}, every port free. */
     static LocalStack.Options onFreePorts(String dataDir) {
-        Path root = Path.of(System.getProperty("stack.root", "../..")).toAbsolutePath().normalize();
+        Path root = root();
         LocalStack.Options options = LocalStack.Options.defaults(root)
                 .withDataDir(root.resolve("tooling/local-stack/target").resolve(dataDir)).withReset(true).withDemo(false)
                 .withInfraPorts(freePort(), freePort());
