@@ -37,7 +37,7 @@ final class JvmOptions {
      * monitors need deflating; at rest it never had any to deflate (-Xlog:monitorinflation=debug stayed empty), and
      * those four wake-ups a second cost each service 0.04-0.09 CPU-seconds a minute. The interval only bounds how soon
      * deflation starts once monitors pile up, so a second is soon enough. The flag is diagnostic, hence the unlock;
-     * every JVM of the stack and every Dockerfile.jvm carries the pair (JvmOptionsTest).
+     * every JVM of the stack, every Dockerfile.jvm and compose's broker carry the pair (JvmOptionsTest).
      */
     static final List<String> MONITOR_DEFLATION = List.of("-XX:+UnlockDiagnosticVMOptions",
             "-XX:AsyncDeflationInterval=1000");

@@ -55,6 +55,24 @@ class JvmOptionsTest {
         }
     }
 
+    /** Compose's broker runs as the local stack's: the same collector, heap and deflation flags. */
+    @Test
+    void composesBrokerRunsTheJvmFlagsOfTheLocalStacksBroker() throws IOException {
+        Path compose = TestStacks.root().resolve("docker-compose.yml");
+        List<String> brokerFlags = new ArrayList<>(composeFlags(compose, "KAFKA_HEAP_OPTS"));
+        brokerFlags.addAll(composeFlags(compose, "KAFKA_JVM_PERFORMANCE_OPTS"));
+
+        assertThat(brokerFlags).as(compose.toString())
+                .containsAll(JvmOptions.collector(JvmOptions.BROKER_HEAP, null))
+                .containsSubsequence(JvmOptions.MONITOR_DEFLATION);
+    }
+
+    private static List<String> composeFlags(Path compose, String variable) throws IOException {
+        Matcher env = Pattern.compile("(?m)^\\s+" + variable + ": (.+)$").matcher(Files.readString(compose));
+        assertThat(env.find()).as(compose + " sets " + variable).isTrue();
+        return Arrays.asList(env.group(1).strip().split("\\s+"));
+    }
+
     private static List<String> environmentFlags(Path dockerfile, String variable) throws IOException {
         Matcher env = Pattern.compile("(?m)^ENV " + variable + "=\"([^\"]*)\"$").matcher(Files.readString(dockerfile));
         assertThat(env.find()).as(dockerfile + " sets " + variable).isTrue();
