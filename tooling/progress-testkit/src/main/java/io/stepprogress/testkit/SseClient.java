@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 /**
@@ -22,6 +24,15 @@ public final class SseClient implements AutoCloseable {
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * Each stream is read on a thread of its own: with thenAccept, a response that had already arrived ran the endless
+     * read on the caller's thread, and connect() never returned (a suite hung 10 minutes in SseContractTest).
+     */
+    private static final ExecutorService READERS = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "sse-client-reader");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final List<SseFrame> frames = new ArrayList<>();
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
@@ -37,12 +48,12 @@ public final class SseClient implements AutoCloseable {
         SseClient client = new SseClient();
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
         headers.forEach(request::header);
-        HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> {
+        HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(response -> {
             client.status = response.statusCode();
             client.contentType = response.headers().firstValue("Content-Type").orElse("");
             client.lines = response.body();
             client.read(response.body());
-        }).exceptionally(e -> {
+        }, READERS).exceptionally(e -> {
             client.ended.complete(null);
             return null;
         });
